@@ -27,6 +27,14 @@ public interface ParserListener {
     /** {@code UNSUB <sid> [max]}; {@code maxMessages} is -1 when absent. */
     void onUnsubscribe(String sid, long maxMessages);
 
+    /**
+     * {@code INFO <json>} from a client: the JSON text exactly as sent. nats-server unmarshals it and, for
+     * a client connection, ignores it, except that JSON it cannot unmarshal closes the connection without
+     * {@code -ERR}; a listener that wants that behaviour checks the text here. The default ignores it.
+     */
+    default void onInfo(String json) {
+    }
+
     void onPing();
 
     void onPong();

@@ -34,7 +34,21 @@ public enum ProtocolError {
     /** CONNECT with a protocol number the server does not speak. */
     INVALID_CLIENT_PROTOCOL("invalid client protocol", true),
     /** CONNECT asking for no_responders without headers. */
-    NO_RESPONDERS_REQUIRES_HEADERS("no responders requires headers support", true);
+    NO_RESPONDERS_REQUIRES_HEADERS("no responders requires headers support", true),
+    /**
+     * A frame whose verb is known but whose arguments are not: a wrong number of arguments, a size that
+     * is not a decimal number of 1 to 9 digits, an {@code HPUB} header size above its total size.
+     * nats-server's argument parsers ({@code processPub}, {@code processHeaderPub}, {@code parseSub},
+     * {@code processUnsub} in {@code server/client.go}) return a Go error without sending anything, and
+     * {@code readLoop} then closes the connection (closed reason "Protocol Violation"). So there is no
+     * {@code -ERR} text: {@link #hasText()} is false.
+     */
+    PROTOCOL_VIOLATION(null, true),
+    /**
+     * The client sent {@code -ERR <text>}. nats-server's {@code processErr} logs it ("Client Error …")
+     * and closes the connection (closed reason "Parse Error") without replying: no {@code -ERR} text.
+     */
+    CLIENT_SENT_ERR(null, true);
 
     private final String text;
     private final boolean closesConnection;
@@ -44,9 +58,17 @@ public enum ProtocolError {
         this.closesConnection = closesConnection;
     }
 
-    /** The text between the quotes of {@code -ERR '…'}. */
+    /**
+     * The text between the quotes of {@code -ERR '…'}, or {@code null} when nats-server closes the
+     * connection without sending {@code -ERR} (see {@link #hasText()}).
+     */
     public String text() {
         return text;
+    }
+
+    /** Whether an {@code -ERR} is sent for this error; when false the connection is just closed. */
+    public boolean hasText() {
+        return text != null;
     }
 
     /** Whether nats-server closes the connection after sending this error. */
