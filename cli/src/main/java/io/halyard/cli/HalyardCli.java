@@ -1,0 +1,38 @@
+package io.halyard.cli;
+
+import io.halyard.cli.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code halyard} command line. Each subcommand lives in its own package ({@code bench} today;
+ * pub/sub/req/reply and stream/consumer/kv administration join as siblings).
+ */
+@Command(name = "halyard", mixinStandardHelpOptions = true, versionProvider = HalyardCli.Version.class,
+        description = "Command line for Halyard, a NATS-compatible message broker.",
+        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class HalyardCli implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new HalyardCli()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand, e.g. 'halyard bench --help'.");
+    }
+
+    /** The version from the jar manifest when packaged, else "development". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = HalyardCli.class.getPackage().getImplementationVersion();
+            return new String[] {"halyard " + (version == null ? "development" : version)};
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.halyard.cli.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code halyard bench}: whole-scenario throughput and latency against a NATS-protocol server, driven by
+ * a pipelined raw-protocol load generator (see {@link Publisher}, {@link Subscriber}) so that the client
+ * side is not what gets measured. With {@code --baseline} it measures two servers alternately and prints
+ * their ratio.
+ *
+ * <p>Exit status: 0 when every scenario passed its checks, 1 when any failed (loss, duplicates, errors).
+ */
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Measure a NATS-protocol server: pub, pubsub, fanout, queue (checked exactly-once) and"
+                + " reqrep (latency), with a pipelined raw-protocol load generator.",
+                "Every scenario is bounded by --msgs and --duration."})
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = {"-s", "--server"}, defaultValue = "nats://127.0.0.1:4222",
+            description = "Server URL, nats://[user:pass@|token@]host:port (default: ${DEFAULT-VALUE}).")
+    String server;
+
+    @Option(names = "--label", defaultValue = "server", description = "Name for --server in output (default: ${DEFAULT-VALUE}).")
+    String label;
+
+    @Option(names = "--baseline", description = "A second server to measure alternately with --server; ratios are --server ÷ --baseline.")
+    String baseline;
+
+    @Option(names = "--baseline-label", defaultValue = "baseline", description = "Name for --baseline (default: ${DEFAULT-VALUE}).")
+    String baselineLabel;
+
+    @Option(names = "--scenario", split = ",", defaultValue = "pub,pubsub,fanout,queue,reqrep",
+            description = "Scenarios, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> scenarios;
+
+    @Option(names = "--size", split = ",", defaultValue = "16,1KiB", converter = Quantity.Bytes.class,
+            description = "Payload sizes, e.g. 16,1KiB (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes;
+
+    @Option(names = "--msgs", defaultValue = "10M", converter = Quantity.Count.class,
+            description = "At most this many messages (reqrep: requests) per scenario, e.g. 500k (default: ${DEFAULT-VALUE}).")
+    long maxMessages;
+
+    @Option(names = "--duration", defaultValue = "10", description = "At most this many seconds of load per scenario (default: ${DEFAULT-VALUE}).")
+    double durationSeconds;
+
+    @Option(names = "--fanout-subs", defaultValue = "4", description = "Subscribers in the fanout scenario (default: ${DEFAULT-VALUE}).")
+    int fanoutSubscribers;
+
+    @Option(names = "--queue-members", defaultValue = "4", description = "Members of the queue group (default: ${DEFAULT-VALUE}).")
+    int queueMembers;
+
+    @Option(names = "--requesters", split = ",", defaultValue = "1,8",
+            description = "Concurrent requesters for reqrep, one run each (default: ${DEFAULT-VALUE}).")
+    List<Integer> requesters;
+
+    @Option(names = "--idle-timeout", defaultValue = "3",
+            description = "Seconds subscribers may receive nothing before the rest counts as lost (default: ${DEFAULT-VALUE}).")
+    double idleTimeoutSeconds;
+
+    @Option(names = "--warmup", defaultValue = "200k", converter = Quantity.Count.class,
+            description = "Messages of an unreported pubsub + reqrep warm-up per server, 0 to skip (default: ${DEFAULT-VALUE}).")
+    long warmupMessages;
+
+    @Option(names = "--batch", defaultValue = "64KiB", converter = Quantity.Bytes.class,
+            description = "Bytes per publisher write (default: ${DEFAULT-VALUE}).")
+    int batchBytes;
+
+    @Option(names = "--json", description = "Print one JSON document on stdout instead of tables (progress goes to stderr).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        BenchSettings settings = new BenchSettings(maxMessages, (long) (durationSeconds * 1e9),
+                (long) (idleTimeoutSeconds * TimeUnit.SECONDS.toNanos(1)), batchBytes,
+                BenchSettings.DEFAULT_READ_BUFFER_BYTES);
+        List<BenchRunner.Target> targets = new ArrayList<>();
+        targets.add(new BenchRunner.Target(label, ServerUrl.parse(server)));
+        if (baseline != null) {
+            targets.add(new BenchRunner.Target(baselineLabel, ServerUrl.parse(baseline)));
+        }
+        List<ScenarioRun> runs = plan();
+        BenchRunner runner = new BenchRunner(targets, settings);
+        PrintStream progress = json ? System.err : System.out;
+        ResultTable table = new ResultTable(progress);
+        if (targets.size() == 1) {
+            table.printHeader(targets.get(0).url().toString(), settings);
+        } else {
+            table.printComparisonHeader(label, baselineLabel, settings);
+        }
+        runner.warmUp(warmupMessages);
+        List<ScenarioResult> pending = new ArrayList<>();
+        List<ScenarioResult> results = runner.run(runs, r -> {
+            pending.add(r);
+            if (targets.size() == 1) {
+                table.printRow(r);
+            } else if (pending.size() == 2) {
+                table.printComparison(pending.get(0), pending.get(1));
+                pending.clear();
+            }
+            progress.flush();
+        });
+        if (json) {
+            System.out.println(JsonReport.render(targets, settings, results));
+        }
+        return results.stream().allMatch(ScenarioResult::ok) ? 0 : 1;
+    }
+
+    /** Scenario × size, in the order given; reqrep expands to one run per --requesters value. */
+    List<ScenarioRun> plan() {
+        List<ScenarioRun> runs = new ArrayList<>();
+        for (String name : scenarios) {
+            Scenario scenario = Scenario.fromCliName(name.trim());
+            for (int size : sizes) {
+                switch (scenario) {
+                    case FANOUT -> runs.add(new ScenarioRun(scenario, fanoutSubscribers, size));
+                    case QUEUE -> runs.add(new ScenarioRun(scenario, queueMembers, size));
+                    case REQREP -> requesters.forEach(n -> runs.add(new ScenarioRun(scenario, n, size)));
+                    default -> runs.add(new ScenarioRun(scenario, 1, size));
+                }
+            }
+        }
+        return runs;
+    }
+}

@@ -1,0 +1,135 @@
+package io.halyard.cli.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Human-readable output: one row per result for a single server, or — with a baseline — one row per
+ * metric with both values and their ratio. Rows are printed as results arrive.
+ */
+final class ResultTable {
+
+    /** One figure of a result; {@code higherIsBetter} tells how to read a ratio. */
+    record Metric(String name, double value, boolean higherIsBetter) {
+    }
+
+    private static final String ROW = "%-10s %6s %11s %12s %9s %12s %9s %9s %9s %9s  %s%n";
+    private static final String COMPARISON_ROW = "%-10s %6s  %-12s %14s %14s %8s%n";
+
+    private final PrintStream out;
+
+    ResultTable(PrintStream out) {
+        this.out = out;
+    }
+
+    void printHeader(String target, BenchSettings settings) {
+        out.printf("halyard bench against %s: up to %,d msgs or %.0f s per scenario%n", target,
+                settings.maxMessages(), settings.maxNanos() / 1e9);
+        out.println("(rates: pub = first write → server's PONG; sub = all subscribers together, first write → last"
+                + " message; MB = 10^6 payload bytes; latency = request round trip)");
+        out.printf(ROW, "scenario", "size", "msgs", "pub msgs/s", "pub MB/s", "sub msgs/s", "sub MB/s",
+                "p50 µs", "p99 µs", "p99.9 µs", "result");
+    }
+
+    void printRow(ScenarioResult r) {
+        ScenarioResult.Throughput pub = r.published();
+        ScenarioResult.Throughput sub = r.delivered();
+        ScenarioResult.LatencySummary lat = r.latency();
+        out.printf(ROW, r.run().label(), size(r.run().sizeBytes()),
+                pub == null ? "-" : String.format(Locale.ROOT, "%,d", pub.messages()),
+                pub == null ? "-" : rate(pub.messagesPerSecond()),
+                pub == null ? "-" : megabytes(pub.megabytesPerSecond()),
+                sub == null ? "-" : rate(sub.messagesPerSecond()),
+                sub == null ? "-" : megabytes(sub.megabytesPerSecond()),
+                lat == null ? "-" : micros(lat.p50()), lat == null ? "-" : micros(lat.p99()),
+                lat == null ? "-" : micros(lat.p999()), r.verdict());
+    }
+
+    void printComparisonHeader(String target, String baseline, BenchSettings settings) {
+        out.printf("halyard bench, %s vs %s: up to %,d msgs or %.0f s per scenario, alternating per scenario%n",
+                target, baseline, settings.maxMessages(), settings.maxNanos() / 1e9);
+        out.printf("ratio = %s ÷ %s. Throughput (msgs/s, MB/s): higher is better, ratio > 1 means %s is"
+                + " faster. Latency (µs): lower is better, ratio < 1 means %s is faster.%n",
+                target, baseline, target, target);
+        out.printf(COMPARISON_ROW, "scenario", "size", "metric", target, baseline, "ratio");
+    }
+
+    void printComparison(ScenarioResult target, ScenarioResult baseline) {
+        String scenario = target.run().label();
+        String size = size(target.run().sizeBytes());
+        List<Metric> a = metrics(target);
+        List<Metric> b = metrics(baseline);
+        List<Metric> names = a.isEmpty() ? b : a;
+        for (int i = 0; i < names.size(); i++) {
+            Metric m = names.get(i);
+            Double va = i < a.size() ? a.get(i).value() : null;
+            Double vb = i < b.size() ? b.get(i).value() : null;
+            out.printf(COMPARISON_ROW, i == 0 ? scenario : "", i == 0 ? size : "", m.name(),
+                    format(m, va), format(m, vb), ratio(va, vb));
+        }
+        if (!target.ok()) {
+            out.printf("%-10s %6s  %s: %s%n", scenario, size, target.target(), target.verdict());
+        }
+        if (!baseline.ok()) {
+            out.printf("%-10s %6s  %s: %s%n", scenario, size, baseline.target(), baseline.verdict());
+        }
+    }
+
+    /** The figures worth comparing for a result, in display order; empty if it failed outright. */
+    static List<Metric> metrics(ScenarioResult r) {
+        List<Metric> metrics = new ArrayList<>();
+        if (r.error() != null && r.published() == null) {
+            return metrics;
+        }
+        if (r.latency() != null) {
+            metrics.add(new Metric("req/s", r.published().messagesPerSecond(), true));
+            metrics.add(new Metric("p50 µs", r.latency().p50() / 1e3, false));
+            metrics.add(new Metric("p99 µs", r.latency().p99() / 1e3, false));
+            metrics.add(new Metric("p99.9 µs", r.latency().p999() / 1e3, false));
+            return metrics;
+        }
+        metrics.add(new Metric("pub msgs/s", r.published().messagesPerSecond(), true));
+        if (r.delivered() == null) {
+            metrics.add(new Metric("pub MB/s", r.published().megabytesPerSecond(), true));
+        } else {
+            metrics.add(new Metric("sub msgs/s", r.delivered().messagesPerSecond(), true));
+            metrics.add(new Metric("sub MB/s", r.delivered().megabytesPerSecond(), true));
+        }
+        return metrics;
+    }
+
+    private static String format(Metric m, Double value) {
+        if (value == null) {
+            return "FAIL";
+        }
+        if (m.name().endsWith("µs")) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        return m.name().endsWith("MB/s") ? megabytes(value) : rate(value);
+    }
+
+    static String ratio(Double target, Double baseline) {
+        if (target == null || baseline == null || baseline == 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2f", target / baseline);
+    }
+
+    static String size(int bytes) {
+        return bytes % 1024 == 0 && bytes > 0 ? bytes / 1024 + "KiB" : bytes + "B";
+    }
+
+    private static String rate(double perSecond) {
+        return String.format(Locale.ROOT, "%,.0f", perSecond);
+    }
+
+    private static String megabytes(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static String micros(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e3);
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * {@code halyard bench}: whole-scenario benchmarks (pub, pubsub, fanout, queue, reqrep) against any
+ * NATS-protocol server, so Halyard and nats-server can be measured side by side with the same tool.
+ *
+ * <p>The load generator speaks the protocol by hand over blocking {@code SocketChannel}s, one thread per
+ * connection: {@link io.halyard.cli.bench.Publisher} writes pre-encoded batches of {@code PUB} frames,
+ * {@link io.halyard.cli.bench.MsgScanner} counts inbound {@code MSG}/{@code HMSG} frames without copying
+ * bodies. Hot loops allocate nothing per message. Every run is bounded by a message cap, a time cap and
+ * a watchdog ({@link io.halyard.cli.bench.ConnectionGroup}).
+ *
+ * <p>May import: the JDK and picocli. Knows nothing of Halyard's server code: it measures from outside.
+ */
+package io.halyard.cli.bench;
