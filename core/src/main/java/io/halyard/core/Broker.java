@@ -1,0 +1,188 @@
+package io.halyard.core;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.halyard.core.client.ClientSession;
+import io.halyard.core.client.DeliveryBatch;
+import io.halyard.core.client.Outbound;
+import io.halyard.core.client.Subscription;
+import io.halyard.core.client.Transport;
+import io.halyard.core.subject.Match;
+import io.halyard.core.subject.SubjectIndex;
+import io.halyard.protocol.NatsEncoder;
+import io.halyard.protocol.PublishFrame;
+import io.netty.buffer.ByteBuf;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The broker: registry of connected clients, the subject index, and the router that turns one
+ * publish into frames queued on every interested connection.
+ *
+ * <p>Routing ({@link #route}) runs on the publisher's event loop and takes no lock of its own: the
+ * subject index answers from a cache, and each subscriber's {@link Outbound} is locked only while its
+ * frame is copied in. Nothing is allocated per message.
+ *
+ * <p>Thread-safe.
+ */
+public final class Broker {
+    /** The NATS server version advertised in INFO; jnats enables features by it. */
+    public static final String NATS_COMPATIBLE_VERSION = "2.11.0";
+    /** Halyard's own version, advertised beside it. */
+    public static final String HALYARD_VERSION = "0.1.0";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BrokerConfig config;
+    private final LongSupplier nanoClock;
+    private final SubjectIndex<Subscription> index = new SubjectIndex<>();
+    private final Map<Long, ClientSession> clients = new ConcurrentHashMap<>();
+    private final AtomicLong nextClientId = new AtomicLong();
+    private final BrokerStats stats = new BrokerStats();
+
+    public Broker(BrokerConfig config) {
+        this(config, System::nanoTime);
+    }
+
+    /** {@code nanoClock} is the time source of every timer decision (injectable for tests). */
+    public Broker(BrokerConfig config, LongSupplier nanoClock) {
+        this.config = config;
+        this.nanoClock = nanoClock;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    public long nanoTime() {
+        return nanoClock.getAsLong();
+    }
+
+    public BrokerStats stats() {
+        return stats;
+    }
+
+    /**
+     * Creates the session of a new connection and sends it INFO — or, beyond max_connections, sends
+     * {@code -ERR 'maximum connections exceeded'}, closes it and returns the (closed) session.
+     */
+    public ClientSession accept(Transport transport) {
+        long cid = nextClientId.incrementAndGet();
+        ClientSession session = new ClientSession(this, transport, cid);
+        stats.connectionsAccepted.incrementAndGet();
+        if (clients.size() >= config.maxConnections) {
+            session.rejectMaxConnections();
+            return session;
+        }
+        clients.put(cid, session);
+        session.start();
+        return session;
+    }
+
+    /** Called by a session once its connection is gone. */
+    public void removed(ClientSession session) {
+        if (clients.remove(session.clientId()) != null) {
+            stats.retire(session);
+        }
+    }
+
+    public Collection<ClientSession> clients() {
+        return Collections.unmodifiableCollection(clients.values());
+    }
+
+    public int clientCount() {
+        return clients.size();
+    }
+
+    public void subscribe(Subscription sub) {
+        index.insert(sub.subject(), sub.queue(), sub);
+    }
+
+    public void unsubscribe(Subscription sub) {
+        index.remove(sub.subject(), sub.queue(), sub);
+    }
+
+    public int subscriptionCount() {
+        return index.count();
+    }
+
+    /** The subscriptions a literal subject reaches (monitoring, tests). */
+    public Match<Subscription> match(String subject) {
+        return index.match(subject);
+    }
+
+    /**
+     * Delivers a published message to every plain subscriber and one member of each queue group.
+     * Returns how many subscriptions it was delivered to. {@code from} is the publishing session
+     * ({@code null} for messages the broker itself originates); connections written to are added to
+     * {@code batch}, which the caller flushes when its batch of work ends.
+     */
+    public int route(ClientSession from, PublishFrame frame, DeliveryBatch batch) {
+        Match<Subscription> m = index.match(frame.line(), frame.subjectOffset(), frame.subjectLength());
+        int delivered = 0;
+        for (int i = 0, n = m.plainCount(); i < n; i++) {
+            Subscription sub = m.plain(i);
+            if (eligible(sub, from) && ClientSession.deliver(sub, frame, batch)) {
+                delivered++;
+            }
+        }
+        for (int g = 0, groups = m.groupCount(); g < groups; g++) {
+            // Round-robin over the group; a closed member (or our own, without echo) is skipped.
+            for (int attempt = 0, size = m.groupSize(g); attempt < size; attempt++) {
+                Subscription sub = m.pick(g);
+                if (eligible(sub, from) && ClientSession.deliver(sub, frame, batch)) {
+                    delivered++;
+                    break;
+                }
+            }
+        }
+        return delivered;
+    }
+
+    private static boolean eligible(Subscription sub, ClientSession from) {
+        return !sub.isClosed() && (from == null || from.echo() || sub.owner() != from);
+    }
+
+    /** The INFO JSON sent to a new connection. */
+    public String infoJson(ClientSession session) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("server_id", config.serverId);
+        info.put("server_name", config.serverName);
+        info.put("version", NATS_COMPATIBLE_VERSION);
+        info.put("halyard_version", HALYARD_VERSION);
+        info.put("proto", 1);
+        info.put("go", "halyard");
+        info.put("host", config.host);
+        info.put("port", config.port);
+        info.put("headers", true);
+        if (config.authenticator.required()) {
+            info.put("auth_required", true);
+        }
+        if (config.tlsRequired) {
+            info.put("tls_required", true);
+        }
+        if (config.tlsVerify) {
+            info.put("tls_verify", true);
+        }
+        info.put("max_payload", config.maxPayload);
+        if (config.jetStream) {
+            info.put("jetstream", true);
+        }
+        info.put("client_id", session.clientId());
+        String ip = session.clientIp();
+        if (ip != null) {
+            info.put("client_ip", ip);
+        }
+        try {
+            return JSON.writeValueAsString(info);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

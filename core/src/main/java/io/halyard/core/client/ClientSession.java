@@ -1,0 +1,623 @@
+package io.halyard.core.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.halyard.core.Broker;
+import io.halyard.core.BrokerConfig;
+import io.halyard.core.auth.Authenticator;
+import io.halyard.core.auth.Credentials;
+import io.halyard.core.auth.Permissions;
+import io.halyard.core.subject.Match;
+import io.halyard.core.subject.Subjects;
+import io.halyard.protocol.NatsEncoder;
+import io.halyard.protocol.NatsParser;
+import io.halyard.protocol.ParserListener;
+import io.halyard.protocol.ProtocolError;
+import io.halyard.protocol.PublishFrame;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection's protocol state: it decides what each decoded operation means (auth,
+ * permissions, limits, subscriptions) and answers through its {@link Outbound}. Behaviour, texts and
+ * close decisions follow nats-server's {@code client.go}.
+ *
+ * <p>Thread-safety: confined to the connection's event loop, except {@link #deliver} (called by
+ * publishers on any loop, synchronised by the {@link Outbound} lock) and the read-only accessors used
+ * by monitoring.
+ */
+public final class ClientSession implements ParserListener {
+    private static final System.Logger LOG = System.getLogger(ClientSession.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** nats-server sends the first PING to a client 2 s after CONNECT, plus up to 20 % jitter. */
+    private static final long FIRST_PING_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final byte[] NO_RESPONDERS_HEADER_START = NatsEncoder.ascii("NATS/1.0 503\r\nNats-Subject: ");
+    private static final byte[] HEADER_END = NatsEncoder.ascii("\r\n\r\n");
+
+    private final Broker broker;
+    private final BrokerConfig config;
+    private final Transport transport;
+    private final long clientId;
+    private final Outbound outbound;
+    private final NatsParser parser;
+    private final DeliveryBatch batch = new DeliveryBatch();
+    private final Map<String, Subscription> subscriptions = new HashMap<>();
+    private final PublishFrame noRespondersFrame = new PublishFrame();
+
+    // CONNECT options
+    private boolean connectReceived;
+    private boolean verbose;
+    private boolean pedantic;
+    private boolean echo = true;
+    private boolean headers;
+    private boolean noResponders;
+    private String name;
+    private String lang;
+    private String version;
+    private String user;
+    private Permissions permissions;
+
+    private boolean closing;
+    private boolean closed;
+    private String closeReason;
+    private long lastInNanos;
+    private int pingsOut;
+    private Transport.Cancellable authTimer;
+    private Transport.Cancellable pingTimer;
+
+    private long messagesIn;
+    private long bytesIn;
+
+    public ClientSession(Broker broker, Transport transport, long clientId) {
+        this.broker = broker;
+        this.config = broker.config();
+        this.transport = transport;
+        this.clientId = clientId;
+        this.outbound = new Outbound(this, transport, config.maxPendingBytes);
+        this.parser = new NatsParser(this, config.maxControlLine, config.maxPayload);
+        this.lastInNanos = broker.nanoTime();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Lifecycle, driven by the transport
+    // ------------------------------------------------------------------------------------------
+
+    /** Sends INFO and arms the auth timer when authentication is required. */
+    public void start() {
+        writeInfo();
+        outbound.flush();
+        if (config.authenticator.required()) {
+            authTimer = transport.schedule(this::authTimeout, config.authTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Feeds bytes read from the socket. The caller keeps ownership of {@code in}. */
+    public void read(ByteBuf in) {
+        if (closing) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        lastInNanos = broker.nanoTime();
+        parser.parse(in);
+    }
+
+    /** The socket read is done: flush every connection this read delivered to. */
+    public void readComplete() {
+        batch.flush();
+    }
+
+    /** The connection is gone (closed by either side): drop subscriptions and deregister. */
+    public void transportClosed() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closing = true;
+        cancelTimers();
+        for (Subscription sub : subscriptions.values()) {
+            sub.closed = true;
+            broker.unsubscribe(sub);
+        }
+        subscriptions.clear();
+        outbound.close();
+        broker.removed(this);
+    }
+
+    /** Refuses a connection beyond max_connections. */
+    public void rejectMaxConnections() {
+        writeInfo();
+        closeWithError(ProtocolError.MAX_CONNECTIONS_EXCEEDED.text(), "max connections exceeded");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // ParserListener: decide
+    // ------------------------------------------------------------------------------------------
+
+    @Override
+    public void onConnect(String json) {
+        JsonNode opts;
+        try {
+            opts = JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            opts = null;
+        }
+        if (opts == null || !opts.isObject()) {
+            // nats-server fails to unmarshal and closes without an -ERR.
+            close("invalid CONNECT JSON");
+            return;
+        }
+        cancel(authTimer);
+        authTimer = null;
+        Credentials creds = new Credentials(text(opts, "user"), text(opts, "pass"), text(opts, "auth_token"));
+        Authenticator.Result auth = config.authenticator.authenticate(creds);
+        if (!auth.accepted()) {
+            LOG.log(System.Logger.Level.DEBUG, "{0} authentication failed (user {1})", this, creds.user());
+            closeWithError(ProtocolError.AUTHORIZATION_VIOLATION.text(), "authentication failed");
+            return;
+        }
+        boolean first = !connectReceived;
+        connectReceived = true;
+        user = auth.user();
+        permissions = auth.permissions();
+        verbose = opts.path("verbose").asBoolean(false);
+        pedantic = opts.path("pedantic").asBoolean(false);
+        echo = opts.path("echo").asBoolean(true);
+        headers = opts.path("headers").asBoolean(false);
+        noResponders = opts.path("no_responders").asBoolean(false);
+        name = text(opts, "name");
+        lang = text(opts, "lang");
+        version = text(opts, "version");
+        int protocol = opts.path("protocol").asInt(0);
+        if (protocol < 0 || protocol > 1) {
+            protocolError(ProtocolError.INVALID_CLIENT_PROTOCOL);
+            return;
+        }
+        if (noResponders && !headers) {
+            protocolError(ProtocolError.NO_RESPONDERS_REQUIRES_HEADERS);
+            return;
+        }
+        if (verbose) {
+            writeOk();
+        }
+        if (first) {
+            armPingTimer(firstPingDelay());
+        }
+    }
+
+    @Override
+    public void onPublish(PublishFrame frame) {
+        if (!admitted()) {
+            return;
+        }
+        messagesIn++;
+        bytesIn += frame.messageLength();
+        if (pedantic && !Subjects.isValidPublishSubject(frame.line(), frame.subjectOffset(), frame.subjectLength())) {
+            writeError(ProtocolError.INVALID_PUBLISH_SUBJECT.text());
+            return;
+        }
+        if (permissions != null
+                && !permissions.canPublish(frame.line(), frame.subjectOffset(), frame.subjectLength())) {
+            writeError(ProtocolError.publishViolation(frame.subject()));
+            return;
+        }
+        int delivered = broker.route(this, frame, batch);
+        if (delivered == 0 && noResponders && frame.hasReply()) {
+            sendNoResponders(frame);
+        }
+        if (verbose) {
+            writeOk();
+        }
+    }
+
+    @Override
+    public void onSubscribe(String subject, String queue, String sid) {
+        if (!admitted()) {
+            return;
+        }
+        if (!Subjects.isValidFilter(subject) || (queue != null && !isValidQueueName(queue))) {
+            writeError(ProtocolError.INVALID_SUBJECT.text());
+            return;
+        }
+        if (permissions != null && !permissions.canSubscribe(subject)) {
+            writeError(ProtocolError.subscribeViolation(subject, queue));
+            LOG.log(System.Logger.Level.INFO, "{0} subscription violation: subject {1} sid {2}", this, subject, sid);
+            return;
+        }
+        if (subscriptions.containsKey(sid)) {
+            // nats-server keeps the existing subscription of a reused sid.
+            okIfVerbose();
+            return;
+        }
+        if (config.maxSubscriptions > 0 && subscriptions.size() >= config.maxSubscriptions) {
+            writeError(ProtocolError.MAX_SUBSCRIPTIONS_EXCEEDED.text());
+            return;
+        }
+        Subscription sub = new Subscription(this, subject, queue, sid);
+        subscriptions.put(sid, sub);
+        broker.subscribe(sub);
+        okIfVerbose();
+    }
+
+    @Override
+    public void onUnsubscribe(String sid, long maxMessages) {
+        if (!admitted()) {
+            return;
+        }
+        Subscription sub = subscriptions.get(sid);
+        if (sub != null) {
+            boolean removeNow;
+            outbound.lock();
+            try {
+                // Under the outbound lock: publishers read maxMessages/delivered there.
+                removeNow = maxMessages <= 0 || sub.delivered >= maxMessages;
+                if (!removeNow) {
+                    sub.maxMessages = maxMessages;
+                }
+            } finally {
+                outbound.unlock();
+            }
+            if (removeNow) {
+                removeSubscription(sub);
+            }
+        }
+        okIfVerbose();
+    }
+
+    @Override
+    public void onPing() {
+        if (!admitted()) {
+            return;
+        }
+        write(NatsEncoder::writePong, 6);
+    }
+
+    @Override
+    public void onPong() {
+        if (!admitted()) {
+            return;
+        }
+        pingsOut = 0;
+    }
+
+    @Override
+    public void onProtocolError(ProtocolError error) {
+        LOG.log(System.Logger.Level.DEBUG, "{0} protocol error: {1}", this, error);
+        protocolError(error);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Delivery (publisher's thread)
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Copies one message into the subscriber's outbound queue as MSG (or HMSG when the message has
+     * headers and the subscriber supports them; otherwise the headers are stripped, as nats-server
+     * does). Returns false when nothing was written: the subscription closed, reached its max, the
+     * subject is denied to it, or its connection is closed or a slow consumer.
+     */
+    public static boolean deliver(Subscription sub, PublishFrame f, DeliveryBatch batch) {
+        ClientSession owner = sub.owner;
+        Permissions perms = owner.permissions;
+        if (perms != null && perms.hasSubscribeDeny()
+                && perms.denySubscriptionDelivery(f.line(), f.subjectOffset(), f.subjectLength())) {
+            return false;
+        }
+        int headerLength = f.headerLength();
+        int index = f.messageIndex();
+        int length = f.messageLength();
+        if (headerLength >= 0 && !owner.headers) {
+            index += headerLength;
+            length -= headerLength;
+            headerLength = -1;
+        }
+        byte[] sid = sub.sidBytes;
+        int size = NatsEncoder.messageFrameSize(f.subjectLength(), sid.length, f.replyLength(), headerLength, length);
+        Outbound out = owner.outbound;
+        ByteBuf buf = out.lockForWrite(size);
+        if (buf == null) {
+            return false;
+        }
+        boolean reachedMax;
+        try {
+            long max = sub.maxMessages;
+            if (sub.closed || (max > 0 && sub.delivered >= max)) {
+                return false;
+            }
+            NatsEncoder.writeMessage(buf, f.line(), f.subjectOffset(), f.subjectLength(), sid,
+                    f.line(), f.replyOffset(), f.replyLength(), headerLength, f.message(), index, length);
+            out.countMessage(size);
+            sub.delivered++;
+            reachedMax = max > 0 && sub.delivered >= max;
+            if (reachedMax) {
+                sub.closed = true;
+            }
+        } finally {
+            out.unlock();
+        }
+        batch.add(out);
+        if (reachedMax) {
+            owner.transport.execute(() -> owner.removeSubscription(sub));
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Internals
+    // ------------------------------------------------------------------------------------------
+
+    /** Whether the connection may use non-CONNECT operations; if not, closes it as nats-server does. */
+    private boolean admitted() {
+        if (connectReceived || !config.authenticator.required()) {
+            return !closing;
+        }
+        closeWithError(ProtocolError.AUTHORIZATION_VIOLATION.text(), "operation before CONNECT");
+        return false;
+    }
+
+    private void removeSubscription(Subscription sub) {
+        if (subscriptions.get(sub.sid) == sub) {
+            subscriptions.remove(sub.sid);
+        }
+        sub.closed = true;
+        broker.unsubscribe(sub);
+    }
+
+    /** nats-server answers a request nobody can serve with a 503 status on the requester's own sub. */
+    private void sendNoResponders(PublishFrame f) {
+        Match<Subscription> m = broker.match(f.reply());
+        Subscription mine = null;
+        for (int i = 0; i < m.plainCount(); i++) {
+            if (m.plain(i).owner == this) {
+                mine = m.plain(i);
+                break;
+            }
+        }
+        if (mine == null) {
+            return;
+        }
+        int subjectLength = f.subjectLength();
+        int headerLength = NO_RESPONDERS_HEADER_START.length + subjectLength + HEADER_END.length;
+        ByteBuf header = transport.allocator().heapBuffer(headerLength);
+        try {
+            header.writeBytes(NO_RESPONDERS_HEADER_START);
+            header.writeBytes(f.line(), f.subjectOffset(), subjectLength);
+            header.writeBytes(HEADER_END);
+            // Deliver as HMSG <reply> <sid> <hdr> <hdr>: subject = the request's reply, no reply.
+            noRespondersFrame.set(f.line(), f.replyOffset(), f.replyLength(), 0, 0, headerLength,
+                    header, 0, headerLength);
+            deliver(mine, noRespondersFrame, batch);
+        } finally {
+            header.release();
+        }
+    }
+
+    private void authTimeout() {
+        if (!connectReceived && !closing) {
+            closeWithError(ProtocolError.AUTHENTICATION_TIMEOUT.text(), "authentication timeout");
+        }
+    }
+
+    private long firstPingDelay() {
+        long d = Math.min(config.pingIntervalNanos, FIRST_PING_NANOS);
+        return d + ThreadLocalRandom.current().nextLong(Math.max(1, d / 5));
+    }
+
+    private void armPingTimer(long delayNanos) {
+        if (!closing) {
+            pingTimer = transport.schedule(this::pingTimerFired, delayNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The ping timer: skip the PING when the client sent something within the interval; close the
+     * connection as stale when ping_max PINGs are already unanswered.
+     */
+    void pingTimerFired() {
+        pingTimer = null;
+        if (closing) {
+            return;
+        }
+        // Like nats-server: a client that sent anything within the interval is alive; no PING needed.
+        boolean recentlyActive = broker.nanoTime() - lastInNanos < config.pingIntervalNanos;
+        if (!recentlyActive) {
+            if (pingsOut + 1 > config.pingMax) {
+                broker.stats().staleConnection();
+                closeWithError(ProtocolError.STALE_CONNECTION.text(), "stale connection");
+                return;
+            }
+            pingsOut++;
+            write(NatsEncoder::writePing, 6);
+            outbound.flush();
+        }
+        armPingTimer(config.pingIntervalNanos);
+    }
+
+    /** Max pending exceeded (reported by the outbound on our loop): count it and drop the client. */
+    void slowConsumer() {
+        if (closing) {
+            return;
+        }
+        broker.stats().slowConsumer();
+        LOG.log(System.Logger.Level.WARNING, "{0} slow consumer detected: max pending of {1} bytes exceeded",
+                this, config.maxPendingBytes);
+        closing = true;
+        closeReason = "slow consumer";
+        outbound.close();
+        transport.close();
+    }
+
+    private void protocolError(ProtocolError error) {
+        String reason = error.name().toLowerCase(java.util.Locale.ROOT);
+        if (!error.hasText()) {
+            close(reason); // nats-server closes these without an -ERR
+        } else if (error.closesConnection()) {
+            closeWithError(error.text(), reason);
+        } else {
+            writeError(error.text());
+        }
+    }
+
+    private void closeWithError(String text, String reason) {
+        if (closing) {
+            return;
+        }
+        writeError(text);
+        close(reason);
+    }
+
+    private void close(String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        closeReason = reason;
+        cancelTimers();
+        batch.flush();
+        outbound.flush();
+        transport.close();
+    }
+
+    private void cancelTimers() {
+        cancel(authTimer);
+        cancel(pingTimer);
+        authTimer = null;
+        pingTimer = null;
+    }
+
+    private static void cancel(Transport.Cancellable c) {
+        if (c != null) {
+            c.cancel();
+        }
+    }
+
+    private void writeInfo() {
+        String json = broker.infoJson(this);
+        write(b -> NatsEncoder.writeInfo(b, json), json.length() * 3 + 8);
+    }
+
+    private void okIfVerbose() {
+        if (verbose) {
+            writeOk();
+        }
+    }
+
+    private void writeOk() {
+        write(NatsEncoder::writeOk, 5);
+    }
+
+    private void writeError(String text) {
+        write(b -> NatsEncoder.writeError(b, text), text.length() * 3 + 10);
+    }
+
+    /** Queues a control frame to this connection; flushed when the current batch ends. */
+    private void write(java.util.function.Consumer<ByteBuf> encoder, int maxSize) {
+        ByteBuf buf = outbound.lockForWrite(maxSize);
+        if (buf == null) {
+            return;
+        }
+        try {
+            encoder.accept(buf);
+        } finally {
+            outbound.unlock();
+        }
+        batch.add(outbound);
+    }
+
+    private static boolean isValidQueueName(String queue) {
+        for (int i = 0; i < queue.length(); i++) {
+            char c = queue.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                return false;
+            }
+        }
+        return !queue.isEmpty();
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Accessors (monitoring, broker)
+    // ------------------------------------------------------------------------------------------
+
+    public long clientId() {
+        return clientId;
+    }
+
+    public boolean echo() {
+        return echo;
+    }
+
+    public Outbound outbound() {
+        return outbound;
+    }
+
+    public long messagesIn() {
+        return messagesIn;
+    }
+
+    public long bytesIn() {
+        return bytesIn;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String lang() {
+        return lang;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String closeReason() {
+        return closeReason;
+    }
+
+    public String clientIp() {
+        String addr = transport.remoteAddress();
+        if (addr == null) {
+            return null;
+        }
+        int colon = addr.lastIndexOf(':');
+        return colon > 0 ? addr.substring(0, colon) : addr;
+    }
+
+    public Collection<Subscription> subscriptions() {
+        return Collections.unmodifiableCollection(new ArrayList<>(subscriptions.values()));
+    }
+
+    public List<String> subjects() {
+        List<String> out = new ArrayList<>();
+        for (Subscription s : subscriptions.values()) {
+            out.add(s.subject);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return transport.remoteAddress() + " - cid:" + clientId;
+    }
+
+    static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

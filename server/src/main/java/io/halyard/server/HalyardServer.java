@@ -1,0 +1,185 @@
+package io.halyard.server;
+
+import io.halyard.core.Broker;
+import io.halyard.core.BrokerConfig;
+import io.halyard.core.auth.Authenticator;
+import io.halyard.core.auth.Permissions;
+import io.halyard.core.client.ClientSession;
+import io.halyard.server.config.ServerOptions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running Halyard server: the client listener and the broker behind it.
+ *
+ * <p>{@link #start()} binds; {@link #stop()} stops accepting, flushes what is queued to each client,
+ * closes the clients and releases the event loops. Start and stop from one thread.
+ */
+public final class HalyardServer {
+    private static final System.Logger LOG = System.getLogger(HalyardServer.class.getName());
+    private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    private final ServerOptions options;
+    private final BrokerConfig brokerConfig;
+    private final Broker broker;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    public HalyardServer(ServerOptions options) {
+        this.options = options;
+        this.brokerConfig = brokerConfig(options);
+        this.broker = new Broker(brokerConfig);
+    }
+
+    /** Binds the client port. Throws when the port cannot be bound or TLS cannot be loaded. */
+    public HalyardServer start() throws InterruptedException {
+        SslContext ssl = options.tls == null ? null : Tls.serverContext(options.tls);
+        long tlsTimeoutMillis = options.tls == null ? 0 : options.tls.timeout.toMillis();
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        workerGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        Class<? extends ServerSocketChannel> channelClass =
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                // Large reads let one read carry thousands of PUBs, so one flush serves them all.
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1024 * 1024))
+                // Back-pressure is max_pending, enforced by the session, not Netty's writability.
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(Integer.MAX_VALUE - 1, Integer.MAX_VALUE))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("client", new ClientChannelHandler(broker, ssl, tlsTimeoutMillis));
+                    }
+                });
+        int port = options.port < 0 ? 0 : options.port;
+        serverChannel = b.bind(options.host, port).sync().channel();
+        brokerConfig.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1,number,#}",
+                options.host, brokerConfig.port);
+        LOG.log(System.Logger.Level.INFO, "Server is ready ({0} transport)", epoll ? "epoll" : "nio");
+        return this;
+    }
+
+    /** The bound client port (useful with port -1). */
+    public int port() {
+        return brokerConfig.port;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    /** Stops accepting, flushes queued bytes to clients, closes them and the event loops. */
+    public void stop() {
+        if (serverChannel == null || stopped.getCount() == 0) {
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "Server shutting down");
+        serverChannel.close().syncUninterruptibly();
+        List<io.netty.util.concurrent.Future<?>> closing = new ArrayList<>();
+        for (ClientSession s : broker.clients()) {
+            s.outbound().requestFlush();
+        }
+        bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        closing.add(workerGroup.shutdownGracefully(100, 3_000, TimeUnit.MILLISECONDS));
+        for (io.netty.util.concurrent.Future<?> f : closing) {
+            f.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        stopped.countDown();
+        LOG.log(System.Logger.Level.INFO, "Server stopped");
+    }
+
+    /** Blocks until {@link #stop()} has completed. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    static BrokerConfig brokerConfig(ServerOptions o) {
+        BrokerConfig c = new BrokerConfig();
+        c.serverId = newServerId();
+        c.serverName = o.serverName != null ? o.serverName : c.serverId;
+        c.host = o.host;
+        c.port = o.port;
+        c.maxPayload = o.maxPayload;
+        c.maxControlLine = o.maxControlLine;
+        c.maxConnections = o.maxConnections;
+        c.maxSubscriptions = o.maxSubscriptions;
+        c.maxPendingBytes = o.maxPending;
+        c.pingIntervalNanos = o.pingInterval.toNanos();
+        c.pingMax = o.pingMax;
+        c.authTimeoutNanos = o.authTimeout.toNanos();
+        c.tlsRequired = o.tls != null;
+        c.tlsVerify = o.tls != null && o.tls.verify;
+        c.jetStream = false;
+        c.authenticator = authenticator(o);
+        return c;
+    }
+
+    static Authenticator authenticator(ServerOptions o) {
+        Permissions defaults = permissions(o.defaultPermissions);
+        if (o.token != null) {
+            return Authenticator.token(o.token, defaults);
+        }
+        List<Authenticator.User> users = new ArrayList<>();
+        if (o.username != null) {
+            users.add(new Authenticator.User(o.username, o.password == null ? "" : o.password, null));
+        }
+        for (ServerOptions.User u : o.users) {
+            users.add(new Authenticator.User(u.username, u.password == null ? "" : u.password,
+                    permissions(u.permissions)));
+        }
+        return users.isEmpty() ? Authenticator.NONE : Authenticator.users(users, o.noAuthUser, defaults);
+    }
+
+    static Permissions permissions(ServerOptions.Permissions p) {
+        if (p == null) {
+            return null;
+        }
+        return new Permissions(p.publishAllow, p.publishDeny, p.subscribeAllow, p.subscribeDeny);
+    }
+
+    /** A random id shaped like nats-server's (an upper-case base32 string starting with N). */
+    static String newServerId() {
+        SecureRandom r = new SecureRandom();
+        StringBuilder sb = new StringBuilder("N");
+        for (int i = 0; i < 55; i++) {
+            sb.append(BASE32.charAt(r.nextInt(BASE32.length())));
+        }
+        return sb.toString();
+    }
+}
