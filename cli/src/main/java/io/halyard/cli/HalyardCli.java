@@ -19,7 +19,8 @@ public final class HalyardCli implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new HalyardCli()).execute(args));
+        // Later values of an option win, so scripts can pass defaults and let users override them.
+        System.exit(new CommandLine(new HalyardCli()).setOverwrittenOptionsAllowed(true).execute(args));
     }
 
     @Override

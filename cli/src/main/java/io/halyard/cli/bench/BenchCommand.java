@@ -1,6 +1,9 @@
 package io.halyard.cli.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,11 +32,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "server", description = "Name for --server in output (default: ${DEFAULT-VALUE}).")
     String label;
 
+    @Option(names = "--server-pid", defaultValue = "0",
+            description = "Process id of --server if it runs on this machine: its CPU use is reported per scenario.")
+    long serverPid;
+
     @Option(names = "--baseline", description = "A second server to measure alternately with --server; ratios are --server ÷ --baseline.")
     String baseline;
 
     @Option(names = "--baseline-label", defaultValue = "baseline", description = "Name for --baseline (default: ${DEFAULT-VALUE}).")
     String baselineLabel;
+
+    @Option(names = "--baseline-pid", defaultValue = "0", description = "Process id of --baseline, as --server-pid.")
+    long baselinePid;
 
     @Option(names = "--scenario", split = ",", defaultValue = "pub,pubsub,fanout,queue,reqrep",
             description = "Scenarios, comma-separated (default: ${DEFAULT-VALUE}).")
@@ -75,15 +85,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document on stdout instead of tables (progress goes to stderr).")
     boolean json;
 
+    @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the JSON document to FILE.")
+    Path jsonFile;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         BenchSettings settings = new BenchSettings(maxMessages, (long) (durationSeconds * 1e9),
                 (long) (idleTimeoutSeconds * TimeUnit.SECONDS.toNanos(1)), batchBytes,
                 BenchSettings.DEFAULT_READ_BUFFER_BYTES);
         List<BenchRunner.Target> targets = new ArrayList<>();
-        targets.add(new BenchRunner.Target(label, ServerUrl.parse(server)));
+        targets.add(new BenchRunner.Target(label, ServerUrl.parse(server), serverPid));
         if (baseline != null) {
-            targets.add(new BenchRunner.Target(baselineLabel, ServerUrl.parse(baseline)));
+            targets.add(new BenchRunner.Target(baselineLabel, ServerUrl.parse(baseline), baselinePid));
         }
         List<ScenarioRun> runs = plan();
         BenchRunner runner = new BenchRunner(targets, settings);
@@ -106,8 +119,12 @@ public final class BenchCommand implements Callable<Integer> {
             }
             progress.flush();
         });
+        String report = JsonReport.render(targets, settings, results);
         if (json) {
-            System.out.println(JsonReport.render(targets, settings, results));
+            System.out.println(report);
+        }
+        if (jsonFile != null) {
+            Files.writeString(jsonFile, report + System.lineSeparator());
         }
         return results.stream().allMatch(ScenarioResult::ok) ? 0 : 1;
     }

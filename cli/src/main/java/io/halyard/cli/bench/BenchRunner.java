@@ -15,8 +15,12 @@ import java.util.function.Consumer;
  */
 public final class BenchRunner {
 
-    /** A server to measure and the name to report it under. */
-    public record Target(String label, ServerUrl url) {
+    /**
+     * A server to measure and the name to report it under.
+     *
+     * @param pid the server's process id when it runs on this machine (for its CPU use), else 0
+     */
+    public record Target(String label, ServerUrl url, long pid) {
     }
 
     private final List<Target> targets;
@@ -65,9 +69,8 @@ public final class BenchRunner {
     }
 
     private ScenarioResult runOne(Target target, ScenarioRun run, BenchSettings limits) {
-        if (run.scenario() == Scenario.REQREP) {
-            return new RequestReplyScenario(target.url(), target.label(), run, limits, runId).run();
-        }
-        return new ThroughputScenario(target.url(), target.label(), run, limits, runId).run();
+        return run.scenario() == Scenario.REQREP
+                ? new RequestReplyScenario(target, run, limits, runId).run()
+                : new ThroughputScenario(target, run, limits, runId).run();
     }
 }

@@ -66,6 +66,10 @@ final class JsonReport {
                     .append(",\"max\":").append(number(l.max() / 1e3))
                     .append(",\"mean\":").append(number(l.mean() / 1e3)).append('}');
         }
+        if (r.cpu() != null) {
+            json.append(",\"cpu_percent\":{\"driver\":").append(number(r.cpu().driverPercent()))
+                    .append(",\"server\":").append(number(r.cpu().serverPercent())).append('}');
+        }
         json.append('}');
     }
 
@@ -85,10 +89,14 @@ final class JsonReport {
             List<ResultTable.Metric> ma = ResultTable.metrics(a);
             List<ResultTable.Metric> mb = ResultTable.metrics(results.get(i + 1));
             for (int m = 0; m < Math.min(ma.size(), mb.size()); m++) {
+                if (ma.get(m).direction() == ResultTable.Direction.INFORMATION) {
+                    continue;
+                }
                 json.append(first ? "" : ",").append("{\"label\":");
                 first = false;
                 string(a.run().label()).append(",\"size_bytes\":").append(a.run().sizeBytes()).append(",\"metric\":");
-                string(ma.get(m).name()).append(",\"higher_is_better\":").append(ma.get(m).higherIsBetter())
+                string(ma.get(m).name()).append(",\"higher_is_better\":")
+                        .append(ma.get(m).direction() == ResultTable.Direction.HIGHER_IS_BETTER)
                         .append(',');
                 string(targets.get(0).label()).append(':').append(number(ma.get(m).value())).append(',');
                 string(targets.get(1).label()).append(':').append(number(mb.get(m).value()))

@@ -20,14 +20,16 @@ final class RequestReplyScenario {
 
     private final ServerUrl url;
     private final String target;
+    private final long serverPid;
     private final ScenarioRun run;
     private final BenchSettings settings;
     private final String subject;
     private final String inboxPrefix;
 
-    RequestReplyScenario(ServerUrl url, String target, ScenarioRun run, BenchSettings settings, String runId) {
-        this.url = url;
-        this.target = target;
+    RequestReplyScenario(BenchRunner.Target target, ScenarioRun run, BenchSettings settings, String runId) {
+        this.url = target.url();
+        this.target = target.label();
+        this.serverPid = target.pid();
         this.run = run;
         this.settings = settings;
         this.subject = "bench." + runId + "." + run.label() + "." + run.sizeBytes();
@@ -62,14 +64,16 @@ final class RequestReplyScenario {
             requesters.add(new Requester(connection, subject, inboxPrefix + i, run.sizeBytes()));
         }
         AtomicReference<Exception> failure = new AtomicReference<>();
+        CpuUsage.Meter cpu = new CpuUsage.Meter(serverPid);
         runRequesters(requesters, failure);
+        CpuUsage cpuUsage = cpu.finish();
         responder.stop();
         ThroughputScenario.join(responderThread);
         if (group.expired()) {
             return ScenarioResult.failed(target, run, group.expiryMessage());
         }
         Exception first = failure.get() != null ? failure.get() : responder.failure();
-        return summarize(requesters, first == null ? null : ThroughputScenario.describe(first));
+        return summarize(requesters, first == null ? null : ThroughputScenario.describe(first)).withCpu(cpuUsage);
     }
 
     private void runRequesters(List<Requester> requesters, AtomicReference<Exception> failure) {

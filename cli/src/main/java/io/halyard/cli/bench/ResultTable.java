@@ -11,11 +11,14 @@ import java.util.Locale;
  */
 final class ResultTable {
 
-    /** One figure of a result; {@code higherIsBetter} tells how to read a ratio. */
-    record Metric(String name, double value, boolean higherIsBetter) {
+    /** How to read a ratio of two values of a metric. */
+    enum Direction { HIGHER_IS_BETTER, LOWER_IS_BETTER, INFORMATION }
+
+    /** One figure of a result. */
+    record Metric(String name, double value, Direction direction) {
     }
 
-    private static final String ROW = "%-10s %6s %11s %12s %9s %12s %9s %9s %9s %9s  %s%n";
+    private static final String ROW = "%-10s %6s %11s %12s %9s %12s %9s %9s %9s %9s %8s %8s  %s%n";
     private static final String COMPARISON_ROW = "%-10s %6s  %-12s %14s %14s %8s%n";
 
     private final PrintStream out;
@@ -30,7 +33,7 @@ final class ResultTable {
         out.println("(rates: pub = first write → server's PONG; sub = all subscribers together, first write → last"
                 + " message; MB = 10^6 payload bytes; latency = request round trip)");
         out.printf(ROW, "scenario", "size", "msgs", "pub msgs/s", "pub MB/s", "sub msgs/s", "sub MB/s",
-                "p50 µs", "p99 µs", "p99.9 µs", "result");
+                "p50 µs", "p99 µs", "p99.9 µs", "srv cpu%", "drv cpu%", "result");
     }
 
     void printRow(ScenarioResult r) {
@@ -44,14 +47,16 @@ final class ResultTable {
                 sub == null ? "-" : rate(sub.messagesPerSecond()),
                 sub == null ? "-" : megabytes(sub.megabytesPerSecond()),
                 lat == null ? "-" : micros(lat.p50()), lat == null ? "-" : micros(lat.p99()),
-                lat == null ? "-" : micros(lat.p999()), r.verdict());
+                lat == null ? "-" : micros(lat.p999()), percent(r.cpu() == null ? Double.NaN : r.cpu().serverPercent()),
+                percent(r.cpu() == null ? Double.NaN : r.cpu().driverPercent()), r.verdict());
     }
 
     void printComparisonHeader(String target, String baseline, BenchSettings settings) {
         out.printf("halyard bench, %s vs %s: up to %,d msgs or %.0f s per scenario, alternating per scenario%n",
                 target, baseline, settings.maxMessages(), settings.maxNanos() / 1e9);
         out.printf("ratio = %s ÷ %s. Throughput (msgs/s, MB/s): higher is better, ratio > 1 means %s is"
-                + " faster. Latency (µs): lower is better, ratio < 1 means %s is faster.%n",
+                + " faster. Latency (µs): lower is better, ratio < 1 means %s is faster.%n"
+                + "cpu%% = percent of one core over the scenario, for the server process and for this load generator.%n",
                 target, baseline, target, target);
         out.printf(COMPARISON_ROW, "scenario", "size", "metric", target, baseline, "ratio");
     }
@@ -67,7 +72,7 @@ final class ResultTable {
             Double va = i < a.size() ? a.get(i).value() : null;
             Double vb = i < b.size() ? b.get(i).value() : null;
             out.printf(COMPARISON_ROW, i == 0 ? scenario : "", i == 0 ? size : "", m.name(),
-                    format(m, va), format(m, vb), ratio(va, vb));
+                    format(m, va), format(m, vb), m.direction() == Direction.INFORMATION ? "" : ratio(va, vb));
         }
         if (!target.ok()) {
             out.printf("%-10s %6s  %s: %s%n", scenario, size, target.target(), target.verdict());
@@ -83,19 +88,24 @@ final class ResultTable {
         if (r.error() != null && r.published() == null) {
             return metrics;
         }
+        Direction higher = Direction.HIGHER_IS_BETTER;
         if (r.latency() != null) {
-            metrics.add(new Metric("req/s", r.published().messagesPerSecond(), true));
-            metrics.add(new Metric("p50 µs", r.latency().p50() / 1e3, false));
-            metrics.add(new Metric("p99 µs", r.latency().p99() / 1e3, false));
-            metrics.add(new Metric("p99.9 µs", r.latency().p999() / 1e3, false));
-            return metrics;
-        }
-        metrics.add(new Metric("pub msgs/s", r.published().messagesPerSecond(), true));
-        if (r.delivered() == null) {
-            metrics.add(new Metric("pub MB/s", r.published().megabytesPerSecond(), true));
+            metrics.add(new Metric("req/s", r.published().messagesPerSecond(), higher));
+            metrics.add(new Metric("p50 µs", r.latency().p50() / 1e3, Direction.LOWER_IS_BETTER));
+            metrics.add(new Metric("p99 µs", r.latency().p99() / 1e3, Direction.LOWER_IS_BETTER));
+            metrics.add(new Metric("p99.9 µs", r.latency().p999() / 1e3, Direction.LOWER_IS_BETTER));
         } else {
-            metrics.add(new Metric("sub msgs/s", r.delivered().messagesPerSecond(), true));
-            metrics.add(new Metric("sub MB/s", r.delivered().megabytesPerSecond(), true));
+            metrics.add(new Metric("pub msgs/s", r.published().messagesPerSecond(), higher));
+            if (r.delivered() == null) {
+                metrics.add(new Metric("pub MB/s", r.published().megabytesPerSecond(), higher));
+            } else {
+                metrics.add(new Metric("sub msgs/s", r.delivered().messagesPerSecond(), higher));
+                metrics.add(new Metric("sub MB/s", r.delivered().megabytesPerSecond(), higher));
+            }
+        }
+        if (r.cpu() != null) {
+            metrics.add(new Metric("srv cpu%", r.cpu().serverPercent(), Direction.INFORMATION));
+            metrics.add(new Metric("drv cpu%", r.cpu().driverPercent(), Direction.INFORMATION));
         }
         return metrics;
     }
@@ -103,6 +113,9 @@ final class ResultTable {
     private static String format(Metric m, Double value) {
         if (value == null) {
             return "FAIL";
+        }
+        if (m.name().endsWith("cpu%")) {
+            return percent(value);
         }
         if (m.name().endsWith("µs")) {
             return String.format(Locale.ROOT, "%.1f", value);
@@ -127,6 +140,10 @@ final class ResultTable {
 
     private static String megabytes(double value) {
         return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static String percent(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.0f", value);
     }
 
     private static String micros(long nanos) {

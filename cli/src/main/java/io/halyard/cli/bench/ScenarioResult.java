@@ -9,9 +9,20 @@ package io.halyard.cli.bench;
  * @param delivery  expected versus received counts (null when there are no subscribers)
  * @param latency   request round trips (null except for reqrep)
  * @param error     why the run failed, or null
+ * @param cpu       CPU used by this process and the server during the load phase (null if not measured)
  */
 record ScenarioResult(String target, ScenarioRun run, Throughput published, Throughput delivered,
-                      Delivery delivery, LatencySummary latency, String error) {
+                      Delivery delivery, LatencySummary latency, String error, CpuUsage cpu) {
+
+    /** A result before its CPU use is attached (see {@link #withCpu}). */
+    ScenarioResult(String target, ScenarioRun run, Throughput published, Throughput delivered,
+                   Delivery delivery, LatencySummary latency, String error) {
+        this(target, run, published, delivered, delivery, latency, error, null);
+    }
+
+    ScenarioResult withCpu(CpuUsage usage) {
+        return new ScenarioResult(target, run, published, delivered, delivery, latency, error, usage);
+    }
 
     /** Messages over elapsed time; MB are 10^6 bytes of payload (protocol overhead excluded). */
     record Throughput(long messages, long nanos, int payloadBytes) {

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * they go {@link BenchSettings#idleTimeoutNanos() idle}, in which case the rest counts as lost.
  *
  * <p>Publisher rate: messages ÷ (first write → final {@code PONG}). Subscriber rate: messages received by
- * all subscribers together ÷ (first write → last message received by any of them).
+ * all subscribers together ÷ (first write → last message received by any of them). CPU use is measured
+ * over the same span (ending when delivery is complete or given up), not over setup.
  *
  * <p>Not thread-safe; one run at a time. Starts one thread per subscriber and joins them all.
  */
@@ -23,13 +24,15 @@ final class ThroughputScenario {
 
     private final ServerUrl url;
     private final String target;
+    private final long serverPid;
     private final ScenarioRun run;
     private final BenchSettings settings;
     private final String subject;
 
-    ThroughputScenario(ServerUrl url, String target, ScenarioRun run, BenchSettings settings, String runId) {
-        this.url = url;
-        this.target = target;
+    ThroughputScenario(BenchRunner.Target target, ScenarioRun run, BenchSettings settings, String runId) {
+        this.url = target.url();
+        this.target = target.label();
+        this.serverPid = target.pid();
         this.run = run;
         this.settings = settings;
         this.subject = "bench." + runId + "." + run.label() + "." + run.sizeBytes();
@@ -57,8 +60,10 @@ final class ThroughputScenario {
         }
         RawConnection connection = group.open(url, "bench-pub", 4096, 0);
         Publisher publisher = new Publisher(connection, subject, run.sizeBytes(), queue, settings.batchBytes());
+        CpuUsage.Meter cpu = new CpuUsage.Meter(serverPid);
         long published = publisher.run(settings.maxMessages(), System.nanoTime() + settings.maxNanos());
         awaitDelivery(subscribers, queue, published);
+        CpuUsage cpuUsage = cpu.finish();
         subscribers.forEach(Subscriber::stop);
         for (Thread thread : threads) {
             join(thread);
@@ -69,10 +74,10 @@ final class ThroughputScenario {
         ScenarioResult.Throughput pub = new ScenarioResult.Throughput(published,
                 publisher.endNanos() - publisher.startNanos(), run.sizeBytes());
         if (subscribers.isEmpty()) {
-            return new ScenarioResult(target, run, pub, null, null, null, null);
+            return new ScenarioResult(target, run, pub, null, null, null, null, cpuUsage);
         }
         return new ScenarioResult(target, run, pub, delivered(subscribers, publisher.startNanos()),
-                delivery(subscribers, queue, published), null, firstFailure(subscribers));
+                delivery(subscribers, queue, published), null, firstFailure(subscribers), cpuUsage);
     }
 
     private int subscriberCount() {

@@ -25,7 +25,7 @@ abstract class BenchScenariosContract {
     protected abstract ServerUrl server();
 
     private ScenarioResult run(Scenario scenario, int clients, int size) {
-        BenchRunner runner = new BenchRunner(List.of(new BenchRunner.Target("under-test", server())), SETTINGS);
+        BenchRunner runner = new BenchRunner(List.of(new BenchRunner.Target("under-test", server(), 0)), SETTINGS);
         List<ScenarioResult> results = runner.run(List.of(new ScenarioRun(scenario, clients, size)), r -> { });
         assertEquals(1, results.size());
         ScenarioResult result = results.get(0);
@@ -87,7 +87,7 @@ abstract class BenchScenariosContract {
     @Timeout(60)
     void shouldReportAFailureNotHangWhenNobodyListens() {
         ServerUrl nowhere = new ServerUrl("127.0.0.1", 1, null, null, null);
-        BenchRunner runner = new BenchRunner(List.of(new BenchRunner.Target("nowhere", nowhere)), SETTINGS);
+        BenchRunner runner = new BenchRunner(List.of(new BenchRunner.Target("nowhere", nowhere, 0)), SETTINGS);
         List<ScenarioResult> results = runner.run(List.of(new ScenarioRun(Scenario.PUBSUB, 1, 16)), r -> { });
         assertTrue(!results.get(0).ok() && results.get(0).error() != null);
     }
