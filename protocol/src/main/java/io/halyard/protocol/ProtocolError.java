@@ -9,7 +9,11 @@ package io.halyard.protocol;
  * <p>Permission violations carry the offending subject and are built by the static methods below.
  */
 public enum ProtocolError {
-    /** Any frame the parser cannot make sense of: bad verb, bad argument count, bad size. */
+    /**
+     * A byte nats-server's parser state machine rejects: an unknown or misspelt verb, an empty line, no
+     * space after a verb that needs one, a message not followed by {@code \r\n}. (Bad arguments after a
+     * known verb are {@link #PROTOCOL_VIOLATION}, which sends no {@code -ERR}.)
+     */
     UNKNOWN_PROTOCOL_OPERATION("Unknown Protocol Operation", true),
     /** A control line longer than max_control_line (4096 by default). */
     MAX_CONTROL_LINE_EXCEEDED("maximum control line exceeded", true),
