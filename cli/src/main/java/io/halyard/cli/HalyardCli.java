@@ -1,18 +1,23 @@
 package io.halyard.cli;
 
 import io.halyard.cli.bench.BenchCommand;
+import io.halyard.cli.messaging.PubCommand;
+import io.halyard.cli.messaging.ReplyCommand;
+import io.halyard.cli.messaging.ReqCommand;
+import io.halyard.cli.messaging.SubCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code halyard} command line. Each subcommand lives in its own package ({@code bench} today;
- * pub/sub/req/reply and stream/consumer/kv administration join as siblings).
+ * The {@code halyard} command line. Subcommands live in packages by concern: {@code messaging}
+ * (pub, sub, req, reply on jnats) and {@code bench}; stream/consumer/kv administration will join them.
  */
 @Command(name = "halyard", mixinStandardHelpOptions = true, versionProvider = HalyardCli.Version.class,
         description = "Command line for Halyard, a NATS-compatible message broker.",
-        subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {PubCommand.class, SubCommand.class, ReqCommand.class, ReplyCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class HalyardCli implements Runnable {
 
     @Spec

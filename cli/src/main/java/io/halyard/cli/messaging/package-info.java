@@ -1,0 +1,7 @@
+/**
+ * Everyday messaging from the shell, on jnats: {@code halyard pub}, {@code sub}, {@code req} and
+ * {@code reply}. These favour clarity over speed; {@code halyard bench} is the fast path.
+ *
+ * <p>May import: the JDK, picocli, jnats.
+ */
+package io.halyard.cli.messaging;
