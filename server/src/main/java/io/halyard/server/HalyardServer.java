@@ -83,7 +83,13 @@ public final class HalyardServer {
                     }
                 });
         int port = options.port < 0 ? 0 : options.port;
-        serverChannel = b.bind(options.host, port).sync().channel();
+        try {
+            serverChannel = b.bind(options.host, port).sync().channel();
+        } catch (Exception e) {
+            bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IllegalStateException("cannot listen on " + options.host + ":" + port + ": " + e.getMessage(), e);
+        }
         brokerConfig.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1,number,#}",
                 options.host, brokerConfig.port);
