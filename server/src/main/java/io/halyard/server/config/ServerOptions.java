@@ -25,6 +25,10 @@ public final class ServerOptions {
     // --- limits (nats-server defaults) ----------------------------------------------------------
     public int maxPayload = 1024 * 1024;
     public int maxControlLine = 4096;
+    /**
+     * Client connections accepted at once. 0 or less accepts none: nats-server reads
+     * {@code max_connections: 0} as "refuse every client", not as "unlimited".
+     */
     public int maxConnections = 64 * 1024;
     /** 0 = unlimited. */
     public int maxSubscriptions;
@@ -90,9 +94,15 @@ public final class ServerOptions {
         public final List<String> publishDeny = new ArrayList<>();
         public final List<String> subscribeAllow = new ArrayList<>();
         public final List<String> subscribeDeny = new ArrayList<>();
-        /** {@code allow_responses}: may publish to reply subjects of requests it received. */
+        /**
+         * {@code allow_responses}: may publish to reply subjects of requests it received. In
+         * nats-server this also turns the blanket publish allow off: with {@code allowResponses} and an
+         * empty {@link #publishAllow}, the user may publish replies and nothing else.
+         */
         public boolean allowResponses;
+        /** Replies allowed per request; negative = no limit. The config loader sets 1 by default. */
         public int allowResponsesMax = 1;
+        /** How long a reply stays allowed; the config loader sets nats-server's 2 minutes by default. */
         public Duration allowResponsesExpires = Duration.ZERO;
     }
 
