@@ -4,12 +4,18 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A bounded cache from literal subject bytes to {@link Match}: a two-way set-associative table of
- * immutable entries. A lookup hashes the bytes, reads the two slots of its set and compares bytes;
- * it neither locks, writes nor allocates. A store puts the new entry in the first way and moves the
- * old one to the second, so a full set evicts its older entry.
+ * A bounded cache from literal subject bytes to {@link Match}: a four-way set-associative table of
+ * immutable entries, with the entries' hashes copied into a parallel array of tags. A lookup
+ * hashes the bytes, compares the four tags of its set (one cache line) and compares bytes only
+ * for a tag that matches; it neither locks, writes nor allocates. A store fills an empty way of
+ * the set or evicts a random one. Four ways rather than two: with two, three hot subjects that
+ * share a set would evict each other on every lookup.
+ *
+ * <p>A tag is only a hint: a reader racing with a store may see a tag and an entry that do not
+ * belong together, so the entry's own hash and bytes are always checked.
  *
  * <p>Thread-safety: {@link #get} from any thread at any time. {@link #put} from threads holding
  * {@link SubjectIndex}'s lock in shared mode (two racing puts may lose one entry, which only costs
@@ -20,9 +26,10 @@ import java.util.Arrays;
 final class MatchCache {
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Entry[].class);
+    private static final VarHandle TAG = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LONG_LE =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final int WAYS = 2;
+    private static final int WAYS = 4;
 
     /** One cached result; immutable, so safely shared between threads through a race. */
     private static final class Entry {
@@ -38,12 +45,14 @@ final class MatchCache {
     }
 
     private final Entry[] slots;
+    private final int[] tags;
     private final int setMask;
 
-    /** @param capacity entries, rounded up to a power of two, at least 2 */
+    /** @param capacity entries, rounded up to a power of two, at least {@value #WAYS} */
     MatchCache(int capacity) {
         int sets = Math.max(1, Integer.highestOneBit(Math.max(capacity, WAYS) * 2 - 1) / WAYS);
         this.slots = new Entry[sets * WAYS];
+        this.tags = new int[sets * WAYS];
         this.setMask = sets - 1;
     }
 
@@ -71,8 +80,11 @@ final class MatchCache {
     /** The cached match for the subject, or null. */
     Match<?> get(byte[] b, int off, int len, int hash) {
         int base = (hash & setMask) * WAYS;
-        for (int way = 0; way < WAYS; way++) {
-            Entry e = (Entry) SLOT.getAcquire(slots, base + way);
+        for (int slot = base; slot < base + WAYS; slot++) {
+            if ((int) TAG.getAcquire(tags, slot) != hash) {
+                continue;
+            }
+            Entry e = (Entry) SLOT.getAcquire(slots, slot);
             if (e != null && e.hash == hash
                     && Arrays.equals(e.subject, 0, e.subject.length, b, off, off + len)) {
                 return e.match;
@@ -84,21 +96,25 @@ final class MatchCache {
     /** Caches {@code match} for {@code subject}, which the cache now owns. */
     void put(byte[] subject, int hash, Match<?> match) {
         int base = (hash & setMask) * WAYS;
-        Entry first = (Entry) SLOT.getAcquire(slots, base);
-        if (first != null) {
-            SLOT.setRelease(slots, base + 1, first);
+        int victim = base + ThreadLocalRandom.current().nextInt(WAYS);
+        for (int slot = base; slot < base + WAYS; slot++) {
+            if (SLOT.getAcquire(slots, slot) == null) {
+                victim = slot;
+                break;
+            }
         }
-        SLOT.setRelease(slots, base, new Entry(subject, hash, match));
+        SLOT.setRelease(slots, victim, new Entry(subject, hash, match));
+        TAG.setRelease(tags, victim, hash);
     }
 
     /** Drops the entry for this literal subject, if cached. */
     void invalidateLiteral(byte[] subject) {
         int hash = hash(subject, 0, subject.length);
         int base = (hash & setMask) * WAYS;
-        for (int way = 0; way < WAYS; way++) {
-            Entry e = (Entry) SLOT.getAcquire(slots, base + way);
+        for (int slot = base; slot < base + WAYS; slot++) {
+            Entry e = (Entry) SLOT.getAcquire(slots, slot);
             if (e != null && e.hash == hash && Arrays.equals(e.subject, subject)) {
-                SLOT.setRelease(slots, base + way, null);
+                SLOT.setRelease(slots, slot, null);
             }
         }
     }

@@ -16,11 +16,11 @@ import java.util.concurrent.locks.StampedLock;
  * hash map plus a {@code '*'} and a {@code '>'} child per level, so a match walks O(tokens)
  * levels (branching at wildcards) whatever the number of entries. In front of it, a bounded cache
  * of results keyed by the subject bytes ({@link MatchCache}, {@value #DEFAULT_CACHE_ENTRIES}
- * entries by default, two-way set-associative, evicting the older entry of a full set).
+ * entries by default, four-way set-associative, evicting a random entry of a full set).
  *
  * <h2>Cache hit, miss and invalidation</h2>
- * A hit hashes and compares the subject bytes against at most two immutable entries: no lock, no
- * write to shared memory, no allocation, no {@code String}. A miss splits the subject into tokens,
+ * A hit hashes the subject bytes, finds the entry by its hash among the four of its set and
+ * compares bytes: no lock, no write to shared memory, no allocation, no {@code String}. A miss splits the subject into tokens,
  * walks the trie and caches the frozen result, all under the lock in shared mode, so misses on
  * different threads run in parallel. Insert and remove hold the lock exclusively, change the trie,
  * then drop only the cache entries the change can affect (nats-server's approach): for a literal
@@ -62,10 +62,10 @@ public final class SubjectIndex<T> {
         this(DEFAULT_CACHE_ENTRIES);
     }
 
-    /** An index whose cache holds {@code cacheEntries} subjects (2 to 2^20, rounded up to a power of 2). */
+    /** An index whose cache holds {@code cacheEntries} subjects (4 to 2^20, rounded up to a power of 2). */
     public SubjectIndex(int cacheEntries) {
-        if (cacheEntries < 2 || cacheEntries > MAX_CACHE_ENTRIES) {
-            throw new IllegalArgumentException("cacheEntries must be in [2, 2^20]: " + cacheEntries);
+        if (cacheEntries < 4 || cacheEntries > MAX_CACHE_ENTRIES) {
+            throw new IllegalArgumentException("cacheEntries must be in [4, 2^20]: " + cacheEntries);
         }
         this.cache = new MatchCache(cacheEntries);
     }

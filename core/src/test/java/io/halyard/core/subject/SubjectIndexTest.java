@@ -184,7 +184,7 @@ class SubjectIndexTest {
         assertThrows(IllegalArgumentException.class, () -> index.insert("", null, s));
         assertThrows(IllegalArgumentException.class, () -> index.insert("a", "", s));
         assertThrows(NullPointerException.class, () -> index.insert("a", null, null));
-        assertThrows(IllegalArgumentException.class, () -> new SubjectIndex<Sub>(1));
+        assertThrows(IllegalArgumentException.class, () -> new SubjectIndex<Sub>(3));
         assertEquals(0, index.count());
     }
 
@@ -215,7 +215,7 @@ class SubjectIndexTest {
 
     @Test
     void shouldStayCorrectWhenATinyCacheEvictsConstantly() {
-        SubjectIndex<Sub> tiny = new SubjectIndex<>(2);
+        SubjectIndex<Sub> tiny = new SubjectIndex<>(4);
         Sub[] subs = new Sub[50];
         for (int i = 0; i < subs.length; i++) {
             subs[i] = new Sub("s" + i);
