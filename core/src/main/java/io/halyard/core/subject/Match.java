@@ -41,9 +41,10 @@ public final class Match<T> {
         return (Match<T>) EMPTY;
     }
 
+    /** A result over these arrays, which it now owns; null group arrays for no groups. */
     static Match<?> of(Object[] plain, String[] groupNames, Object[][] members) {
-        if (plain.length == 0 && groupNames.length == 0) {
-            return EMPTY;
+        if (groupNames == null || groupNames.length == 0) {
+            return plain.length == 0 ? EMPTY : new Match<>(plain, NO_NAMES, NO_GROUPS);
         }
         return new Match<>(plain.length == 0 ? NONE : plain, groupNames, members);
     }

@@ -12,9 +12,10 @@ final class MatchBuilder {
 
     private Object[] plain = new Object[8];
     private int plainCount;
-    private String[] names = new String[2];
-    private Object[][] members = new Object[2][];
-    private int[] sizes = new int[2];
+    // Queue groups, allocated with the first one: most subjects match none.
+    private String[] names;
+    private Object[][] members;
+    private int[] sizes;
     private int groupCount;
 
     void add(SubjectTrie.Node node) {
@@ -32,11 +33,15 @@ final class MatchBuilder {
         if (plainCount == 0 && groupCount == 0) {
             return Match.empty();
         }
+        Object[] frozenPlain = Arrays.copyOf(plain, plainCount);
+        if (groupCount == 0) {
+            return Match.of(frozenPlain, null, null);
+        }
         Object[][] frozen = new Object[groupCount][];
         for (int g = 0; g < groupCount; g++) {
             frozen[g] = Arrays.copyOf(members[g], sizes[g]);
         }
-        return Match.of(Arrays.copyOf(plain, plainCount), Arrays.copyOf(names, groupCount), frozen);
+        return Match.of(frozenPlain, Arrays.copyOf(names, groupCount), frozen);
     }
 
     private void addPlain(Set<Object> values) {
@@ -77,7 +82,11 @@ final class MatchBuilder {
     }
 
     private int newGroup(String name, int capacity) {
-        if (groupCount == names.length) {
+        if (names == null) {
+            names = new String[2];
+            members = new Object[2][];
+            sizes = new int[2];
+        } else if (groupCount == names.length) {
             names = Arrays.copyOf(names, groupCount * 2);
             members = Arrays.copyOf(members, groupCount * 2);
             sizes = Arrays.copyOf(sizes, groupCount * 2);
