@@ -80,7 +80,7 @@ wait_listening() {
   return 1
 }
 
-LOG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/halyard-bench.XXXXXX")
+LOG_DIR=$(mktemp -d -t halyard-bench.XXXXXX)
 halyard_pid=""
 nats_pid=""
 cleanup() {

@@ -62,15 +62,20 @@ public final class BenchRunner {
         }
         BenchSettings brief = settings.withLimits(messages, 1.0);
         BenchSettings briefRequests = settings.withLimits(Math.max(100, messages / 100), 1.0);
+        String warmupId = runId + "-warmup";
         for (Target target : targets) {
-            runOne(target, new ScenarioRun(Scenario.PUBSUB, 1, 16), brief);
-            runOne(target, new ScenarioRun(Scenario.REQREP, 1, 16), briefRequests);
+            runOne(target, new ScenarioRun(Scenario.PUBSUB, 1, 16), brief, warmupId);
+            runOne(target, new ScenarioRun(Scenario.REQREP, 1, 16), briefRequests, warmupId);
         }
     }
 
     private ScenarioResult runOne(Target target, ScenarioRun run, BenchSettings limits) {
+        return runOne(target, run, limits, runId);
+    }
+
+    private static ScenarioResult runOne(Target target, ScenarioRun run, BenchSettings limits, String subjectId) {
         return run.scenario() == Scenario.REQREP
-                ? new RequestReplyScenario(target, run, limits, runId).run()
-                : new ThroughputScenario(target, run, limits, runId).run();
+                ? new RequestReplyScenario(target, run, limits, subjectId).run()
+                : new ThroughputScenario(target, run, limits, subjectId).run();
     }
 }
