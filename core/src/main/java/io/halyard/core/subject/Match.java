@@ -92,12 +92,22 @@ public final class Match<T> {
      * loop that publishes to a hot subject shares this instance, so a counter would make each pick
      * a contended write to one cache line, and a Match rebuilt after eviction would restart the
      * counter at member 0, sending every first message to the same member.
+     *
+     * <p>Repeated calls may return the same member. To skip members that cannot take the message
+     * (closed, or the publisher itself without echo), scan from {@link #pickIndex} instead.
      */
     @SuppressWarnings("unchecked")
     public T pick(int g) {
-        Object[] group = members[g];
-        int n = group.length;
-        return (T) (n == 1 ? group[0] : group[ThreadLocalRandom.current().nextInt(n)]);
+        return (T) members[g][pickIndex(g)];
+    }
+
+    /**
+     * A uniformly random member index of group {@code g}: the start of a scan that visits every
+     * member once, {@code member(g, (start + i) % groupSize(g))} for {@code i < groupSize(g)}.
+     */
+    public int pickIndex(int g) {
+        int n = members[g].length;
+        return n == 1 ? 0 : ThreadLocalRandom.current().nextInt(n);
     }
 
     @Override

@@ -126,6 +126,24 @@ class SubjectIndexTest {
     }
 
     @Test
+    void shouldVisitEveryMemberOnceWhenScanningFromThePickIndex() {
+        Sub[] members = {new Sub("m0"), new Sub("m1"), new Sub("m2")};
+        for (Sub s : members) {
+            index.insert("svc", "g", s);
+        }
+        Match<Sub> m = index.match("svc");
+        for (int trial = 0; trial < 100; trial++) {
+            int start = m.pickIndex(0);
+            assertTrue(start >= 0 && start < 3);
+            Set<Sub> seen = new HashSet<>();
+            for (int i = 0; i < m.groupSize(0); i++) {
+                seen.add(m.member(0, (start + i) % m.groupSize(0)));
+            }
+            assertEquals(Set.of(members), seen);
+        }
+    }
+
+    @Test
     void shouldRemoveByIdentityAndReportMisses() {
         Sub a = add("foo.bar");
         Sub equalButNotSame = new Sub("foo.bar#0");
