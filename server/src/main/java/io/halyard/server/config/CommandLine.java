@@ -275,20 +275,29 @@ public final class CommandLine {
                 .append("Use one or two dashes; give values as -p 4222 or -p=4222.\n\n");
         List<String> unsupported = new ArrayList<>();
         for (Flag f : Flag.values()) {
-            if (!f.supported()) {
-                unsupported.add(spell(f));
-                continue;
+            if (f.supported()) {
+                String left = spell(f, true);
+                out.append("  ").append(left).append(" ".repeat(Math.max(1, 34 - left.length())))
+                        .append(f.help).append('\n');
+            } else {
+                unsupported.add(spell(f, false));
             }
-            String left = spell(f);
-            out.append("  ").append(left);
-            out.append(" ".repeat(Math.max(1, 34 - left.length()))).append(f.help).append('\n');
         }
-        out.append("\nAccepted for compatibility with nats-server, but ignored with a warning:\n  ")
-                .append(String.join(", ", unsupported)).append('\n');
+        out.append("\nAccepted for compatibility with nats-server, but ignored with a warning:\n");
+        StringBuilder line = new StringBuilder(" ");
+        for (int i = 0; i < unsupported.size(); i++) {
+            String item = " " + unsupported.get(i) + (i + 1 < unsupported.size() ? "," : "");
+            if (line.length() + item.length() > 98) {
+                out.append(line).append('\n');
+                line.setLength(1);
+            }
+            line.append(item);
+        }
+        out.append(line).append('\n');
         return out.toString();
     }
 
-    private static String spell(Flag f) {
+    private static String spell(Flag f, boolean withArgument) {
         StringBuilder s = new StringBuilder();
         for (String n : f.names) {
             if (s.length() > 0) {
@@ -296,7 +305,7 @@ public final class CommandLine {
             }
             s.append(n.length() <= 2 || n.equals("DVV") ? "-" : "--").append(n);
         }
-        if (f.argName != null) {
+        if (withArgument && f.argName != null) {
             s.append(' ').append(f.argName);
         }
         return s.toString();

@@ -99,7 +99,8 @@ class AuthorizationLoaderTest {
 
     @Test
     void shouldResolveUserPasswordsFromVariables() {
-        ServerOptions o = load("authorization {\n  ALICE_PASS: pw\n  users = [ {user: alice, password: $ALICE_PASS} ]\n}");
+        ServerOptions o = load("authorization {\n  ALICE_PASS: pw\n"
+                + "  users = [ {user: alice, password: $ALICE_PASS} ]\n}");
         assertEquals("pw", o.users.get(0).password);
         assertTrue(o.warnings.isEmpty());
     }
@@ -134,7 +135,8 @@ class AuthorizationLoaderTest {
         assertEquals("<string>:1:17: authorization.permissions: expected permissions to be a map/struct,"
                 + " got boolean false", error("authorization { permissions: false }"));
         assertEquals("<string>:1:31: authorization.permissions.allow_responses: error parsing response"
-                + " permissions, expected a boolean or a map", error("authorization { permissions { allow_responses: 1 } }"));
+                + " permissions, expected a boolean or a map",
+                error("authorization { permissions { allow_responses: 1 } }"));
         assertEquals("<string>:1:44: authorization.permissions.publish: expected strings in the array, got"
                 + " boolean false", error("authorization { permissions { publish: [a, false] } }"));
     }
@@ -153,7 +155,8 @@ class AuthorizationLoaderTest {
 
     @Test
     void shouldSkipNkeyUsersWithAWarning() {
-        ServerOptions o = load("authorization { users: [{nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4},"
+        ServerOptions o = load("authorization { users: ["
+                + "{nkey: UDXU4RCSJNZOIQHZNWXHXORDPRTGNJAHAHFRGZNEEJCPQTT2M7NLCNF4},"
                 + " {user: a, allowed_connection_types: [STANDARD]}] }");
         assertEquals(1, o.users.size());
         assertEquals(2, o.warnings.size());

@@ -266,7 +266,8 @@ class ConfigLoaderTest {
 
         @Test
         void shouldAcceptTimeoutAsADurationString() {
-            assertEquals(Duration.ofMillis(500), load("tls { cert_file: a, key_file: b, timeout: \"500ms\" }").tls.timeout);
+            assertEquals(Duration.ofMillis(500),
+                    load("tls { cert_file: a, key_file: b, timeout: \"500ms\" }").tls.timeout);
         }
 
         @Test
@@ -327,7 +328,8 @@ class ConfigLoaderTest {
 
         @Test
         void shouldRejectAnUnknownOptionAtItsKey() {
-            assertEquals("<string>:2:17: unknown field \"monitor\"", error("\n                monitor = \"127.0.0.1:4442\"\n"));
+            assertEquals("<string>:2:17: unknown field \"monitor\"",
+                    error("\n                monitor = \"127.0.0.1:4442\"\n"));
         }
 
         @Test
