@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code halyard bench}: whole-scenario throughput and latency against a NATS-protocol server, driven by
@@ -88,15 +91,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json-out", paramLabel = "FILE", description = "Also write the JSON document to FILE.")
     Path jsonFile;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        validate();
         BenchSettings settings = new BenchSettings(maxMessages, (long) (durationSeconds * 1e9),
                 (long) (idleTimeoutSeconds * TimeUnit.SECONDS.toNanos(1)), batchBytes,
                 BenchSettings.DEFAULT_READ_BUFFER_BYTES);
         List<BenchRunner.Target> targets = new ArrayList<>();
-        targets.add(new BenchRunner.Target(label, ServerUrl.parse(server), serverPid));
+        targets.add(new BenchRunner.Target(label, url(server), serverPid));
         if (baseline != null) {
-            targets.add(new BenchRunner.Target(baselineLabel, ServerUrl.parse(baseline), baselinePid));
+            targets.add(new BenchRunner.Target(baselineLabel, url(baseline), baselinePid));
         }
         List<ScenarioRun> runs = plan();
         BenchRunner runner = new BenchRunner(targets, settings);
@@ -127,6 +134,31 @@ public final class BenchCommand implements Callable<Integer> {
             Files.writeString(jsonFile, report + System.lineSeparator());
         }
         return results.stream().allMatch(ScenarioResult::ok) ? 0 : 1;
+    }
+
+    private ServerUrl url(String text) {
+        try {
+            return ServerUrl.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private void validate() {
+        boolean ok = sizes.stream().allMatch(n -> n > 0) && requesters.stream().allMatch(n -> n > 0)
+                && fanoutSubscribers > 0 && queueMembers > 0 && maxMessages > 0 && durationSeconds > 0
+                && idleTimeoutSeconds > 0 && batchBytes > 0;
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(),
+                    "sizes, client counts, --msgs, --duration, --idle-timeout and --batch must all be positive");
+        }
+        scenarios.forEach(name -> {
+            try {
+                Scenario.fromCliName(name.trim());
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        });
     }
 
     /** Scenario × size, in the order given; reqrep expands to one run per --requesters value. */
