@@ -275,7 +275,7 @@ final class ConfScanner {
                 throw new ConfigException(start, "unterminated block string: expected ')' alone on a line");
             }
             if (c == ')' && index > from && text.charAt(index - 1) == '\n'
-                    && (peek(1) == '\n' || peek(1) == EOF)) {
+                    && (isNewline(peek(1)) || peek(1) == EOF)) {
                 String s = text.substring(from, index);
                 next();
                 return s;

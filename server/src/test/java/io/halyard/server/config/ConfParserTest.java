@@ -94,6 +94,14 @@ class ConfParserTest {
         }
 
         @Test
+        void shouldReadWindowsLineEndings() {
+            ConfMap m = parse("# c\r\nport: 4222\r\nm {\r\n  a = [x,\r\n    y] // c\r\n}\r\nb (\r\ntext\r\n)\r\n");
+            assertEquals(4222L, m.get("port").toPlain());
+            assertEquals(Map.of("a", List.of("x", "y")), m.get("m").toPlain());
+            assertEquals("\r\ntext\r\n", m.get("b").toPlain());
+        }
+
+        @Test
         void shouldReadAKeyWrittenRightBeforeItsBlock() {
             assertEquals(Map.of("user", "a"), plain("authorization{ user: a }", "authorization"));
         }
