@@ -43,7 +43,12 @@ final class NettyTransport implements Transport {
 
     @Override
     public void write(ByteBuf buffer) {
-        channel.writeAndFlush(buffer, channel.voidPromise());
+        channel.write(buffer, channel.voidPromise());
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
     }
 
     @Override

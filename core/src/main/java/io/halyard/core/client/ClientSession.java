@@ -53,10 +53,11 @@ public final class ClientSession implements ParserListener {
     private final Map<String, Subscription> subscriptions = new HashMap<>();
     private final PublishFrame noRespondersFrame = new PublishFrame();
 
-    // CONNECT options
+    // CONNECT options. Like nats-server, a client is verbose and pedantic until its CONNECT says
+    // otherwise, and a CONNECT that omits a field keeps its previous value.
     private boolean connectReceived;
-    private boolean verbose;
-    private boolean pedantic;
+    private boolean verbose = true;
+    private boolean pedantic = true;
     private boolean echo = true;
     private boolean headers;
     private boolean noResponders;
@@ -168,14 +169,14 @@ public final class ClientSession implements ParserListener {
         connectReceived = true;
         user = auth.user();
         permissions = auth.permissions();
-        verbose = opts.path("verbose").asBoolean(false);
-        pedantic = opts.path("pedantic").asBoolean(false);
-        echo = opts.path("echo").asBoolean(true);
-        headers = opts.path("headers").asBoolean(false);
-        noResponders = opts.path("no_responders").asBoolean(false);
-        name = text(opts, "name");
-        lang = text(opts, "lang");
-        version = text(opts, "version");
+        verbose = opts.path("verbose").asBoolean(verbose);
+        pedantic = opts.path("pedantic").asBoolean(pedantic);
+        echo = opts.path("echo").asBoolean(echo);
+        headers = opts.path("headers").asBoolean(headers);
+        noResponders = opts.path("no_responders").asBoolean(noResponders);
+        name = opts.has("name") ? text(opts, "name") : name;
+        lang = opts.has("lang") ? text(opts, "lang") : lang;
+        version = opts.has("version") ? text(opts, "version") : version;
         int protocol = opts.path("protocol").asInt(0);
         if (protocol < 0 || protocol > 1) {
             protocolError(ProtocolError.INVALID_CLIENT_PROTOCOL);
@@ -198,6 +199,11 @@ public final class ClientSession implements ParserListener {
         if (!admitted()) {
             return;
         }
+        if (frame.hasHeaders() && !headers) {
+            // nats-server: HPUB from a client that did not announce headers support is a protocol violation.
+            close("headers not supported by client");
+            return;
+        }
         messagesIn++;
         bytesIn += frame.messageLength();
         if (pedantic && !Subjects.isValidPublishSubject(frame.line(), frame.subjectOffset(), frame.subjectLength())) {
@@ -209,12 +215,12 @@ public final class ClientSession implements ParserListener {
             writeError(ProtocolError.publishViolation(frame.subject()));
             return;
         }
+        if (verbose) {
+            writeOk(); // before any MSG the publish produces, as nats-server orders them
+        }
         int delivered = broker.route(this, frame, batch);
         if (delivered == 0 && noResponders && frame.hasReply()) {
             sendNoResponders(frame);
-        }
-        if (verbose) {
-            writeOk();
         }
     }
 
@@ -273,6 +279,16 @@ public final class ClientSession implements ParserListener {
     }
 
     @Override
+    public void onInfo(String json) {
+        // nats-server ignores INFO from a client, but closes the connection when it is not JSON.
+        try {
+            JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            close("invalid INFO JSON");
+        }
+    }
+
+    @Override
     public void onPing() {
         if (!admitted()) {
             return;
@@ -327,6 +343,7 @@ public final class ClientSession implements ParserListener {
             return false;
         }
         boolean reachedMax;
+        boolean flushEarly;
         try {
             long max = sub.maxMessages;
             if (sub.closed || (max > 0 && sub.delivered >= max)) {
@@ -341,9 +358,13 @@ public final class ClientSession implements ParserListener {
                 sub.closed = true;
             }
         } finally {
+            flushEarly = out.takeEarlyFlush();
             out.unlock();
         }
         batch.add(out);
+        if (flushEarly) {
+            out.requestFlush();
+        }
         if (reachedMax) {
             owner.transport.execute(() -> owner.removeSubscription(sub));
         }

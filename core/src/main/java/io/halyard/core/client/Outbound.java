@@ -2,6 +2,7 @@ package io.halyard.core.client;
 
 import io.netty.buffer.ByteBuf;
 
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,6 +16,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * retained slice would need one buffer object per message per subscriber (garbage on the hot path)
  * and a composite of thousands of components per flush. Copying a payload into a pooled buffer is
  * a {@code memcpy}; it allocates nothing.
+ *
+ * <h2>Chunks</h2>
+ * Frames are appended to fixed-capacity pooled chunks (8 KiB for the first of a batch, 64 KiB after
+ * that; a larger frame gets a chunk of its own size). A full chunk is queued and a new one started, so
+ * no buffer is ever grown (no reallocation, no copy) and a flush hands the chunks to the transport
+ * as they are, then flushes once. Each time a chunk fills, the writer is told to ask for a flush at
+ * once ({@link #takeEarlyFlush()}) rather than at the end of its batch: a large read must not queue
+ * megabytes for a subscriber (and trip a small max_pending) before anything is written.
  *
  * <h2>Flush scheduling</h2>
  * A writer that appends calls {@link #markForFlush()}; if that returns true the writer owns the duty
@@ -31,7 +40,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * #requestFlush} from any thread; {@link #flush} and {@link #close} on the owner's event loop.
  */
 public final class Outbound {
-    private static final int INITIAL_CAPACITY = 16 * 1024;
+    private static final int FIRST_CHUNK_BYTES = 8 * 1024;
+    private static final int CHUNK_BYTES = 64 * 1024;
 
     private final ClientSession owner;
     private final Transport transport;
@@ -40,8 +50,16 @@ public final class Outbound {
     private final AtomicBoolean flushMarked = new AtomicBoolean();
     private final Runnable flushTask = this::flush;
 
-    /** Guarded by {@link #lock}. */
-    private ByteBuf pending;
+    /** The chunk being filled; guarded by {@link #lock}. */
+    private ByteBuf current;
+    /** Full chunks waiting for a flush; guarded by {@link #lock}. */
+    private ArrayDeque<ByteBuf> full = new ArrayDeque<>();
+    /** The flusher's deque, swapped with {@link #full} under the lock; owner's loop only. */
+    private ArrayDeque<ByteBuf> draining = new ArrayDeque<>();
+    /** Bytes in {@link #full}; guarded by {@link #lock}. */
+    private long fullBytes;
+    /** A chunk filled since the last {@link #takeEarlyFlush()}; guarded by {@link #lock}. */
+    private boolean earlyFlush;
     /** Guarded by {@link #lock}. */
     private boolean closed;
     /** Guarded by {@link #lock}; reported to the owner once. */
@@ -60,7 +78,7 @@ public final class Outbound {
     /**
      * Locks the queue and returns a buffer with room for {@code bytes} more, or returns {@code null}
      * (without holding the lock) when the connection is closed or has just become a slow consumer. On
-     * a non-null return the caller must write its frame and then call {@link #unlock()}.
+     * a non-null return the caller must write at most {@code bytes} and then call {@link #unlock()}.
      */
     public ByteBuf lockForWrite(int bytes) {
         lock.lock();
@@ -68,8 +86,8 @@ public final class Outbound {
             lock.unlock();
             return null;
         }
-        ByteBuf buf = pending;
-        int queued = buf == null ? 0 : buf.readableBytes();
+        ByteBuf buf = current;
+        long queued = fullBytes + (buf == null ? 0 : buf.readableBytes());
         if (queued + transport.unwrittenBytes() + bytes > maxPendingBytes) {
             boolean first = !slow;
             slow = true;
@@ -79,13 +97,31 @@ public final class Outbound {
             }
             return null;
         }
-        if (buf == null) {
-            buf = transport.allocator().directBuffer(Math.max(INITIAL_CAPACITY, bytes));
-            pending = buf;
-        } else {
-            buf.ensureWritable(bytes);
+        if (buf == null || buf.writableBytes() < bytes) {
+            int chunk = buf == null && full.isEmpty() ? FIRST_CHUNK_BYTES : CHUNK_BYTES;
+            if (buf != null) {
+                if (buf.isReadable()) {
+                    full.add(buf);
+                    fullBytes += buf.readableBytes();
+                    earlyFlush = true;
+                } else {
+                    buf.release();
+                }
+            }
+            buf = transport.allocator().directBuffer(Math.max(chunk, bytes), Math.max(chunk, bytes));
+            current = buf;
         }
         return buf;
+    }
+
+    /**
+     * Whether a chunk filled since the last call, so the writer should {@link #requestFlush()} now.
+     * Call while holding the lock; clears the indication.
+     */
+    boolean takeEarlyFlush() {
+        boolean early = earlyFlush;
+        earlyFlush = false;
+        return early;
     }
 
     /** Takes the lock without writing (to change state publishers read under it). */
@@ -121,39 +157,56 @@ public final class Outbound {
         }
     }
 
-    /** Writes everything queued so far to the transport. Owner's event loop only. */
+    /** Hands everything queued so far to the transport and flushes it. Owner's event loop only. */
     public void flush() {
         flushMarked.set(false);
-        ByteBuf buf;
+        ByteBuf last;
+        ArrayDeque<ByteBuf> chunks;
         lock.lock();
         try {
-            buf = pending;
-            pending = null;
+            earlyFlush = false;
+            last = current;
+            current = null;
+            chunks = full;
+            full = draining;
+            draining = chunks;
+            fullBytes = 0;
         } finally {
             lock.unlock();
         }
-        if (buf != null) {
-            if (buf.isReadable()) {
-                transport.write(buf);
+        boolean wrote = false;
+        for (ByteBuf b; (b = chunks.poll()) != null; ) {
+            transport.write(b);
+            wrote = true;
+        }
+        if (last != null) {
+            if (last.isReadable()) {
+                transport.write(last);
+                wrote = true;
             } else {
-                buf.release();
+                last.release();
             }
+        }
+        if (wrote) {
+            transport.flush();
         }
     }
 
     /** Drops anything queued and refuses further writes. Owner's event loop only. */
     void close() {
-        ByteBuf buf;
         lock.lock();
         try {
             closed = true;
-            buf = pending;
-            pending = null;
+            if (current != null) {
+                current.release();
+                current = null;
+            }
+            for (ByteBuf b; (b = full.poll()) != null; ) {
+                b.release();
+            }
+            fullBytes = 0;
         } finally {
             lock.unlock();
-        }
-        if (buf != null) {
-            buf.release();
         }
     }
 
@@ -161,7 +214,7 @@ public final class Outbound {
     public long pendingBytes() {
         lock.lock();
         try {
-            return (pending == null ? 0 : pending.readableBytes()) + transport.unwrittenBytes();
+            return fullBytes + (current == null ? 0 : current.readableBytes()) + transport.unwrittenBytes();
         } finally {
             lock.unlock();
         }

@@ -20,8 +20,11 @@ public interface Transport {
     /** Runs {@code task} on the connection's event loop. */
     void execute(Runnable task);
 
-    /** Writes and flushes {@code buffer}, taking ownership of it. Event loop only. */
+    /** Queues {@code buffer} for the socket, taking ownership of it; see {@link #flush()}. Event loop only. */
     void write(ByteBuf buffer);
+
+    /** Pushes everything written so far to the socket. Event loop only. */
+    void flush();
 
     /** Bytes handed to {@link #write} but not yet accepted by the socket. Any thread. */
     long unwrittenBytes();
