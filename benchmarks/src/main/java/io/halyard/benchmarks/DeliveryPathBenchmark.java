@@ -135,6 +135,10 @@ public class DeliveryPathBenchmark {
         }
 
         @Override
+        public void setReadPaused(boolean paused) {
+        }
+
+        @Override
         public void close() {
         }
 

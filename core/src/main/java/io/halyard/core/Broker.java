@@ -124,6 +124,7 @@ public final class Broker {
      */
     public int route(ClientSession from, PublishFrame frame, DeliveryBatch batch) {
         Match<Subscription> m = index.match(frame.line(), frame.subjectOffset(), frame.subjectLength());
+        batch.beginMessage();
         int delivered = 0;
         for (int i = 0, n = m.plainCount(); i < n; i++) {
             Subscription sub = m.plain(i);

@@ -58,6 +58,11 @@ final class NettyTransport implements Transport {
     }
 
     @Override
+    public void setReadPaused(boolean paused) {
+        channel.config().setAutoRead(!paused);
+    }
+
+    @Override
     public void close() {
         if (!channel.isActive()) {
             channel.close();

@@ -40,6 +40,9 @@ public final class ClientSession implements ParserListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** nats-server sends the first PING to a client 2 s after CONNECT, plus up to 20 % jitter. */
     private static final long FIRST_PING_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** How often a stalled producer looks at its consumer, and the longest it waits. */
+    private static final long STALL_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long STALL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final byte[] NO_RESPONDERS_HEADER_START = NatsEncoder.ascii("NATS/1.0 503\r\nNats-Subject: ");
     private static final byte[] HEADER_END = NatsEncoder.ascii("\r\n\r\n");
 
@@ -66,6 +69,12 @@ public final class ClientSession implements ParserListener {
     private String version;
     private String user;
     private Permissions permissions;
+
+    /** Producer back-pressure: reading paused while {@link #stallTarget} drains. */
+    private boolean readPaused;
+    private long stallStartNanos;
+    private Outbound stallTarget;
+    private final Runnable stallCheck = this::checkStall;
 
     private boolean closing;
     private boolean closed;
@@ -111,9 +120,45 @@ public final class ClientSession implements ParserListener {
         parser.parse(in);
     }
 
-    /** The socket read is done: flush every connection this read delivered to. */
+    /**
+     * The socket read is done: flush every connection this read delivered to, and if one of them has
+     * too much queued, stop reading from this producer until it drains.
+     */
     public void readComplete() {
         batch.flush();
+        maybeStall();
+    }
+
+    /** Pauses reading from this producer when a delivery reported a consumer over its threshold. */
+    private void maybeStall() {
+        Outbound stalledOn = batch.takeStall();
+        if (stalledOn != null && stalledOn != outbound && !closing && !readPaused) {
+            readPaused = true;
+            stallStartNanos = broker.nanoTime();
+            transport.setReadPaused(true); // Netty stops after the buffer being parsed
+            stallTarget = stalledOn;
+            transport.schedule(stallCheck, STALL_CHECK_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Resumes reading once the consumer we waited for is below half its stall threshold, or after
+     * {@link #STALL_MAX_NANOS} in any case (a stuck consumer then runs into max_pending and is cut,
+     * as in nats-server, whose producers stall at most 5 ms at a time).
+     */
+    private void checkStall() {
+        if (!readPaused || closing) {
+            return;
+        }
+        Outbound target = stallTarget;
+        boolean drained = target.pendingBytes() < target.stallThresholdBytes() / 2;
+        if (drained || broker.nanoTime() - stallStartNanos >= STALL_MAX_NANOS) {
+            readPaused = false;
+            stallTarget = null;
+            transport.setReadPaused(false);
+        } else {
+            transport.schedule(stallCheck, STALL_CHECK_NANOS, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** The connection is gone (closed by either side): drop subscriptions and deregister. */
@@ -207,8 +252,8 @@ public final class ClientSession implements ParserListener {
         messagesIn++;
         bytesIn += frame.messageLength();
         if (pedantic && !Subjects.isValidPublishSubject(frame.line(), frame.subjectOffset(), frame.subjectLength())) {
+            // nats-server tells a pedantic client, and then routes the message anyway.
             writeError(ProtocolError.INVALID_PUBLISH_SUBJECT.text());
-            return;
         }
         if (permissions != null
                 && !permissions.canPublish(frame.line(), frame.subjectOffset(), frame.subjectLength())) {
@@ -222,6 +267,7 @@ public final class ClientSession implements ParserListener {
         if (delivered == 0 && noResponders && frame.hasReply()) {
             sendNoResponders(frame);
         }
+        maybeStall();
     }
 
     @Override
@@ -327,16 +373,9 @@ public final class ClientSession implements ParserListener {
                 && perms.denySubscriptionDelivery(f.line(), f.subjectOffset(), f.subjectLength())) {
             return false;
         }
-        int headerLength = f.headerLength();
-        int index = f.messageIndex();
-        int length = f.messageLength();
-        if (headerLength >= 0 && !owner.headers) {
-            index += headerLength;
-            length -= headerLength;
-            headerLength = -1;
-        }
         byte[] sid = sub.sidBytes;
-        int size = NatsEncoder.messageFrameSize(f.subjectLength(), sid.length, f.replyLength(), headerLength, length);
+        FrameTemplate frame = batch.template(f, owner.headers);
+        int size = frame.frameSize(sid);
         Outbound out = owner.outbound;
         ByteBuf buf = out.lockForWrite(size);
         if (buf == null) {
@@ -344,13 +383,13 @@ public final class ClientSession implements ParserListener {
         }
         boolean reachedMax;
         boolean flushEarly;
+        boolean stall;
         try {
             long max = sub.maxMessages;
             if (sub.closed || (max > 0 && sub.delivered >= max)) {
                 return false;
             }
-            NatsEncoder.writeMessage(buf, f.line(), f.subjectOffset(), f.subjectLength(), sid,
-                    f.line(), f.replyOffset(), f.replyLength(), headerLength, f.message(), index, length);
+            frame.write(buf, sid);
             out.countMessage(size);
             sub.delivered++;
             reachedMax = max > 0 && sub.delivered >= max;
@@ -359,11 +398,15 @@ public final class ClientSession implements ParserListener {
             }
         } finally {
             flushEarly = out.takeEarlyFlush();
+            stall = out.overStallThreshold();
             out.unlock();
         }
         batch.add(out);
         if (flushEarly) {
             out.requestFlush();
+        }
+        if (stall) {
+            batch.stallOn(out);
         }
         if (reachedMax) {
             owner.transport.execute(() -> owner.removeSubscription(sub));
@@ -415,6 +458,7 @@ public final class ClientSession implements ParserListener {
             // Deliver as HMSG <reply> <sid> <hdr> <hdr>: subject = the request's reply, no reply.
             noRespondersFrame.set(f.line(), f.replyOffset(), f.replyLength(), 0, 0, headerLength,
                     header, 0, headerLength);
+            batch.beginMessage();
             deliver(mine, noRespondersFrame, batch);
         } finally {
             header.release();

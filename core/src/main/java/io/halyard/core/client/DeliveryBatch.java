@@ -12,6 +12,26 @@ import java.util.ArrayList;
  */
 public final class DeliveryBatch {
     private final ArrayList<Outbound> marked = new ArrayList<>();
+    private Outbound stalledOn;
+    /** The message being delivered, encoded once for all subscribers (and once without headers). */
+    final FrameTemplate withHeaders = new FrameTemplate();
+    final FrameTemplate withoutHeaders = new FrameTemplate();
+    private long publish;
+
+    /** Starts the delivery of a new message: the frame templates are prepared on first use. */
+    public void beginMessage() {
+        publish++;
+    }
+
+    /** The encoded frame of the current message for a subscriber with or without header support. */
+    FrameTemplate template(io.halyard.protocol.PublishFrame f, boolean subscriberHasHeaders) {
+        boolean strip = f.hasHeaders() && !subscriberHasHeaders;
+        FrameTemplate t = strip ? withoutHeaders : withHeaders;
+        if (t.preparedFor != publish) {
+            t.prepare(f, strip, publish);
+        }
+        return t;
+    }
 
     /** Records that {@code out} must be flushed, if this batch became responsible for it. */
     public void add(Outbound out) {
@@ -27,6 +47,20 @@ public final class DeliveryBatch {
             marked.get(i).requestFlush();
         }
         marked.clear();
+    }
+
+    /** Records that the producer should wait for {@code out} to drain (the first one reported wins). */
+    void stallOn(Outbound out) {
+        if (stalledOn == null) {
+            stalledOn = out;
+        }
+    }
+
+    /** The connection the producer should wait for, if any; clears it. */
+    Outbound takeStall() {
+        Outbound out = stalledOn;
+        stalledOn = null;
+        return out;
     }
 
     public boolean isEmpty() {

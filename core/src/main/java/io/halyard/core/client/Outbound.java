@@ -31,6 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link DeliveryBatch}. {@link #flush()} clears the mark before swapping the buffer, so bytes
  * appended concurrently are either in the swapped buffer or trigger a new mark.
  *
+ * <h2>Back-pressure</h2>
+ * Above {@link #stallThresholdBytes()} pending, a writer is told to hold its producer back
+ * ({@link #overStallThreshold()}, {@link DeliveryBatch#stallOn}): the producer stops reading until
+ * this connection drains, for a few milliseconds at most — nats-server's producer stall, without
+ * blocking an event loop.
+ *
  * <h2>Slow consumers</h2>
  * When bytes queued here plus bytes the transport has not yet written exceed {@code maxPendingBytes},
  * the connection is a slow consumer: the append is refused and {@link ClientSession#slowConsumer()}
@@ -58,6 +64,14 @@ public final class Outbound {
     private ArrayDeque<ByteBuf> draining = new ArrayDeque<>();
     /** Bytes in {@link #full}; guarded by {@link #lock}. */
     private long fullBytes;
+    /**
+     * The transport's unwritten bytes as sampled at the last flush. It only shrinks between flushes
+     * (the socket drains), so it is an upper bound; reading the transport on every message would cost
+     * a chain of volatile reads. Refreshed before a slow-consumer verdict. Guarded by {@link #lock}.
+     */
+    private long unwrittenSample;
+    /** Pending bytes seen by the last {@link #lockForWrite}; guarded by {@link #lock}. */
+    private long lastPending;
     /** A chunk filled since the last {@link #takeEarlyFlush()}; guarded by {@link #lock}. */
     private boolean earlyFlush;
     /** Guarded by {@link #lock}. */
@@ -87,8 +101,14 @@ public final class Outbound {
             return null;
         }
         ByteBuf buf = current;
-        long queued = fullBytes + (buf == null ? 0 : buf.readableBytes());
-        if (queued + transport.unwrittenBytes() + bytes > maxPendingBytes) {
+        long queued = fullBytes + (buf == null ? 0 : buf.readableBytes()) + bytes;
+        long pending = queued + unwrittenSample;
+        if (pending > maxPendingBytes) {
+            unwrittenSample = transport.unwrittenBytes(); // the sample may be stale: look again
+            pending = queued + unwrittenSample;
+        }
+        lastPending = pending;
+        if (pending > maxPendingBytes) {
             boolean first = !slow;
             slow = true;
             lock.unlock();
@@ -122,6 +142,19 @@ public final class Outbound {
         boolean early = earlyFlush;
         earlyFlush = false;
         return early;
+    }
+
+    /**
+     * Whether this connection has so much queued that producers should wait for it (see
+     * {@link DeliveryBatch#stallOn}). Call while holding the lock.
+     */
+    boolean overStallThreshold() {
+        return lastPending > stallThresholdBytes();
+    }
+
+    /** Producers pause above this many pending bytes: a quarter of max_pending, at most 8 MiB. */
+    long stallThresholdBytes() {
+        return Math.min(maxPendingBytes / 4, 8L * 1024 * 1024);
     }
 
     /** Takes the lock without writing (to change state publishers read under it). */
@@ -190,6 +223,10 @@ public final class Outbound {
         if (wrote) {
             transport.flush();
         }
+        long unwritten = transport.unwrittenBytes();
+        lock.lock();
+        unwrittenSample = unwritten;
+        lock.unlock();
     }
 
     /** Drops anything queued and refuses further writes. Owner's event loop only. */

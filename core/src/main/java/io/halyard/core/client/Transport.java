@@ -29,6 +29,9 @@ public interface Transport {
     /** Bytes handed to {@link #write} but not yet accepted by the socket. Any thread. */
     long unwrittenBytes();
 
+    /** Stops (true) or resumes (false) reading from the peer: back-pressure on a producer. Event loop only. */
+    void setReadPaused(boolean paused);
+
     /** Closes the connection after what was written has been flushed. Event loop only. */
     void close();
 
