@@ -133,9 +133,11 @@ public final class Broker {
             }
         }
         for (int g = 0, groups = m.groupCount(); g < groups; g++) {
-            // Round-robin over the group; a closed member (or our own, without echo) is skipped.
-            for (int attempt = 0, size = m.groupSize(g); attempt < size; attempt++) {
-                Subscription sub = m.pick(g);
+            // One member per group: start at a random member and take the first that accepts, so a
+            // closed member (or our own, without echo) never costs the message.
+            int size = m.groupSize(g);
+            for (int i = 0, start = m.pickIndex(g); i < size; i++) {
+                Subscription sub = m.member(g, (start + i) % size);
                 if (eligible(sub, from) && ClientSession.deliver(sub, frame, batch)) {
                     delivered++;
                     break;

@@ -28,17 +28,20 @@ final class ClientChannelHandler extends ChannelInboundHandlerAdapter {
     private final Broker broker;
     private final SslContext sslContext;
     private final long tlsHandshakeTimeoutMillis;
+    private final long writeDeadlineMillis;
     private ClientSession session;
 
-    ClientChannelHandler(Broker broker, SslContext sslContext, long tlsHandshakeTimeoutMillis) {
+    ClientChannelHandler(Broker broker, SslContext sslContext, long tlsHandshakeTimeoutMillis,
+                         long writeDeadlineMillis) {
         this.broker = broker;
         this.sslContext = sslContext;
         this.tlsHandshakeTimeoutMillis = tlsHandshakeTimeoutMillis;
+        this.writeDeadlineMillis = writeDeadlineMillis;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        session = broker.accept(new NettyTransport(ctx.channel()));
+        session = broker.accept(new NettyTransport(ctx.channel(), writeDeadlineMillis));
         if (sslContext != null && ctx.channel().isActive()) {
             SslHandler ssl = sslContext.newHandler(ctx.alloc());
             ssl.setHandshakeTimeout(tlsHandshakeTimeoutMillis, TimeUnit.MILLISECONDS);

@@ -15,6 +15,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -47,6 +50,8 @@ public final class HalyardServer {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    /** Every client channel, so shutdown can wait for their graceful closes. */
+    private final ChannelGroup clientChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     public HalyardServer(ServerOptions options) {
@@ -59,6 +64,7 @@ public final class HalyardServer {
     public HalyardServer start() throws InterruptedException {
         SslContext ssl = options.tls == null ? null : Tls.serverContext(options.tls);
         long tlsTimeoutMillis = options.tls == null ? 0 : options.tls.timeout.toMillis();
+        long writeDeadlineMillis = options.writeDeadline.toMillis();
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
@@ -79,7 +85,8 @@ public final class HalyardServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("client", new ClientChannelHandler(broker, ssl, tlsTimeoutMillis));
+                        clientChannels.add(ch);
+                        ch.pipeline().addLast("client", new ClientChannelHandler(broker, ssl, tlsTimeoutMillis, writeDeadlineMillis));
                     }
                 });
         int port = options.port < 0 ? 0 : options.port;
@@ -117,15 +124,27 @@ public final class HalyardServer {
         }
         LOG.log(System.Logger.Level.INFO, "Server shutting down");
         serverChannel.close().syncUninterruptibly();
-        List<io.netty.util.concurrent.Future<?>> closing = new ArrayList<>();
-        for (ClientSession s : broker.clients()) {
-            s.outbound().requestFlush();
+        // Flush and close every client on its own loop before the loops go away: Netty's group
+        // shutdown would close channels without writing what is still queued.
+        List<ClientSession> clients = new ArrayList<>(broker.clients());
+        CountDownLatch flushed = new CountDownLatch(clients.size());
+        for (ClientSession s : clients) {
+            s.shutdown(flushed::countDown);
+        }
+        try {
+            if (!flushed.await(3, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "Some clients were not flushed before shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // Each close waits for its queued bytes, for at most write_deadline.
+        if (!clientChannels.newCloseFuture().awaitUninterruptibly(options.writeDeadline.toMillis() + 1_000)) {
+            LOG.log(System.Logger.Level.WARNING, "Some clients did not close in time; closing them now");
         }
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        closing.add(workerGroup.shutdownGracefully(100, 3_000, TimeUnit.MILLISECONDS));
-        for (io.netty.util.concurrent.Future<?> f : closing) {
-            f.awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        // The quiet period lets the closes started above finish writing.
+        workerGroup.shutdownGracefully(200, 3_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         stopped.countDown();
         LOG.log(System.Logger.Level.INFO, "Server stopped");
     }

@@ -20,14 +20,14 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safety as {@link Transport} states: writes and close on the channel's event loop.
  */
 final class NettyTransport implements Transport {
-    /** How long a close waits for queued bytes (e.g. a final -ERR) to reach a stuck peer. */
-    private static final long CLOSE_GRACE_MILLIS = 2_000;
-
     private final Channel channel;
     private final String remoteAddress;
+    /** How long a close waits for queued bytes to reach the peer: write_deadline. */
+    private final long closeGraceMillis;
 
-    NettyTransport(Channel channel) {
+    NettyTransport(Channel channel, long closeGraceMillis) {
         this.channel = channel;
+        this.closeGraceMillis = closeGraceMillis;
         this.remoteAddress = format(channel.remoteAddress());
     }
 
@@ -71,7 +71,7 @@ final class NettyTransport implements Transport {
         channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         channel.eventLoop().schedule(() -> {
             channel.close();
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }, closeGraceMillis, TimeUnit.MILLISECONDS);
     }
 
     @Override

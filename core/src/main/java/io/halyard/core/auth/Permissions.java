@@ -23,9 +23,11 @@ public final class Permissions {
     private final List<String> publishDeny;
     private final List<String> subscribeAllow;
     private final List<String> subscribeDeny;
-    private final SubjectIndex<String> publishAllowIndex = new SubjectIndex<>();
-    private final SubjectIndex<String> publishDenyIndex = new SubjectIndex<>();
-    private final SubjectIndex<String> subscribeDenyIndex = new SubjectIndex<>();
+    /** Small caches: a user publishes to a handful of hot subjects. */
+    private static final int CACHE_ENTRIES = 256;
+    private final SubjectIndex<String> publishAllowIndex = new SubjectIndex<>(CACHE_ENTRIES);
+    private final SubjectIndex<String> publishDenyIndex = new SubjectIndex<>(CACHE_ENTRIES);
+    private final SubjectIndex<String> subscribeDenyIndex = new SubjectIndex<>(CACHE_ENTRIES);
 
     public Permissions(List<String> publishAllow, List<String> publishDeny,
                        List<String> subscribeAllow, List<String> subscribeDeny) {
@@ -47,7 +49,7 @@ public final class Permissions {
     }
 
     public boolean canPublish(String subject) {
-        byte[] b = subject.getBytes(StandardCharsets.US_ASCII);
+        byte[] b = subject.getBytes(StandardCharsets.UTF_8);
         return canPublish(b, 0, b.length);
     }
 

@@ -178,6 +178,24 @@ public final class ClientSession implements ParserListener {
         broker.removed(this);
     }
 
+    /**
+     * Server shutdown: flushes what is queued to this client and closes the connection once those
+     * bytes are written (or after the transport's close grace). Any thread; runs on the event loop.
+     */
+    public void shutdown(Runnable done) {
+        transport.execute(() -> {
+            if (!closing) {
+                batch.flush();
+                outbound.flush();
+                closing = true;
+                closeReason = "server shutdown";
+                cancelTimers();
+                transport.close();
+            }
+            done.run();
+        });
+    }
+
     /** Refuses a connection beyond max_connections. */
     public void rejectMaxConnections() {
         writeInfo();
