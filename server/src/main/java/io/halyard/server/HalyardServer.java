@@ -68,7 +68,7 @@ public final class HalyardServer {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
-        workerGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
+        workerGroup = new MultiThreadIoEventLoopGroup(eventLoops(), io);
         Class<? extends ServerSocketChannel> channelClass =
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
@@ -102,6 +102,16 @@ public final class HalyardServer {
                 options.host, brokerConfig.port);
         LOG.log(System.Logger.Level.INFO, "Server is ready ({0} transport)", epoll ? "epoll" : "nio");
         return this;
+    }
+
+    /**
+     * Client event loops: {@code halyard.event_loops} (system property) or one per core. Each loop
+     * owns its connections; messages between connections on different loops cost a cross-thread
+     * hand-off.
+     */
+    static int eventLoops() {
+        int configured = Integer.getInteger("halyard.event_loops", 0);
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     /** The bound client port (useful with port -1). */
