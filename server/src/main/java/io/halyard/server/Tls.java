@@ -8,11 +8,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import javax.net.ssl.SSLException;
 
 /** Builds the server's TLS context from {@code tls { cert_file, key_file, ca_file, verify }}. */
-final class Tls {
+public final class Tls {
     private Tls() {
     }
 
-    static SslContext serverContext(ServerOptions.Tls tls) {
+    public static SslContext serverContext(ServerOptions.Tls tls) {
         if (tls.certFile == null || tls.keyFile == null) {
             throw new IllegalArgumentException("tls: cert_file and key_file are both required");
         }

@@ -1,0 +1,209 @@
+package io.halyard.server.websocket;
+
+import io.halyard.core.client.Transport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.ssl.SslHandler;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Transport} over an upgraded WebSocket channel: every {@link #write} leaves as one binary
+ * message (nats-server sends binary frames only), closing sends a close frame first.
+ *
+ * <h2>Frame size for browsers</h2>
+ * nats-server cuts what it sends to a browser (a {@code User-Agent} starting with {@code Mozilla/})
+ * into messages of at most 4,096 bytes — "from experiment, web browsers behave better with limited
+ * frame size" (websocket.go, {@code wsFrameSizeForBrowsers}). We do the same; any other client gets
+ * one message per write, however large. The NATS parser on the other side does not care where
+ * messages end.
+ *
+ * <h2>Close status</h2>
+ * A close the session asks for carries a status derived from its close reason, as nats-server's
+ * {@code wsEnqueueCloseMessage} maps its reasons: policy violation for authentication, limits and slow
+ * consumers, protocol error for parse errors, message too big for max_payload, going away for a stale
+ * connection or shutdown.
+ *
+ * <p>Thread-safety as {@link Transport} states: writes and close on the channel's event loop.
+ */
+final class WebSocketTransport implements Transport {
+    /** nats-server's {@code wsFrameSizeForBrowsers}. */
+    static final int BROWSER_MAX_FRAME_BYTES = 4096;
+    /** How long a close waits for queued bytes (e.g. a final -ERR) to reach a stuck peer. */
+    private static final long CLOSE_GRACE_MILLIS = 2_000;
+    /** A close frame's payload is at most 125 bytes, two of them the status. */
+    private static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private final Channel channel;
+    private final String remoteAddress;
+    private final int maxFrameBytes;
+    private final Supplier<String> closeReason;
+    private boolean closeSent;
+
+    /**
+     * @param forwardedIp   the client's address from {@code X-Forwarded-For}, or {@code null}
+     * @param maxFrameBytes largest binary message to send; 0 for no limit
+     * @param closeReason   the session's close reason when it closes (may answer {@code null})
+     */
+    WebSocketTransport(Channel channel, String forwardedIp, int maxFrameBytes, Supplier<String> closeReason) {
+        this.channel = channel;
+        this.remoteAddress = remoteAddress(channel, forwardedIp);
+        this.maxFrameBytes = maxFrameBytes;
+        this.closeReason = closeReason;
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return channel.eventLoop().inEventLoop();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        channel.eventLoop().execute(task);
+    }
+
+    @Override
+    public void write(ByteBuf buffer) {
+        int length = buffer.readableBytes();
+        if (maxFrameBytes == 0 || length <= maxFrameBytes) {
+            channel.write(new BinaryWebSocketFrame(buffer), channel.voidPromise());
+            return;
+        }
+        try {
+            while (buffer.isReadable()) {
+                ByteBuf part = buffer.readRetainedSlice(Math.min(maxFrameBytes, buffer.readableBytes()));
+                channel.write(new BinaryWebSocketFrame(part), channel.voidPromise());
+            }
+        } finally {
+            buffer.release();
+        }
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
+    public long unwrittenBytes() {
+        // Frames are encoded (and compressed) as they are written, so this counts wire bytes.
+        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
+    @Override
+    public void setReadPaused(boolean paused) {
+        channel.config().setAutoRead(!paused);
+    }
+
+    @Override
+    public void close() {
+        String reason = closeReason.get();
+        close(closeStatus(reason), reason == null ? "" : reason);
+    }
+
+    /** Sends a close frame with {@code status} after what is queued, then closes the channel. */
+    void close(WebSocketCloseStatus status, String reason) {
+        if (!channel.isActive() || closeSent) {
+            channel.close();
+            return;
+        }
+        closeSent = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(status.code(), truncate(reason)))
+                .addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> {
+            channel.close();
+        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
+        ScheduledFuture<?> f = channel.eventLoop().schedule(task, delay, unit);
+        return () -> f.cancel(false);
+    }
+
+    @Override
+    public ByteBufAllocator allocator() {
+        return channel.alloc();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public boolean isSecure() {
+        return channel.pipeline().get(SslHandler.class) != null;
+    }
+
+    /**
+     * The close status for a session's close reason, after nats-server's {@code wsEnqueueCloseMessage}.
+     * Reasons are the session's ({@code ClientSession#closeReason}): its own words, or a
+     * {@code ProtocolError} name in lower case.
+     */
+    static WebSocketCloseStatus closeStatus(String reason) {
+        if (reason == null) {
+            // Only a connection refused before its session exists: max connections exceeded.
+            return WebSocketCloseStatus.POLICY_VIOLATION;
+        }
+        switch (reason) {
+            case "authentication failed":
+            case "authentication timeout":
+            case "operation before CONNECT":
+            case "max connections exceeded":
+            case "slow consumer":
+            case "authorization_violation":
+            case "authentication_timeout":
+            case "max_connections_exceeded":
+            case "max_control_line_exceeded":
+            case "max_subscriptions_exceeded":
+                return WebSocketCloseStatus.POLICY_VIOLATION;
+            case "max_payload_violation":
+                return WebSocketCloseStatus.MESSAGE_TOO_BIG;
+            case "stale connection":
+            case "stale_connection":
+            case "server shutdown":
+                return WebSocketCloseStatus.ENDPOINT_UNAVAILABLE; // 1001, "going away"
+            case "invalid CONNECT JSON":
+            case "invalid INFO JSON":
+            case "unknown_protocol_operation":
+            case "protocol_violation":
+            case "invalid_client_protocol":
+                return WebSocketCloseStatus.PROTOCOL_ERROR;
+            default:
+                return WebSocketCloseStatus.INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    /** At most 123 bytes of UTF-8, cut at a character boundary, as a close frame allows. */
+    private static String truncate(String reason) {
+        byte[] utf8 = reason.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_CLOSE_REASON_BYTES) {
+            return reason;
+        }
+        int end = reason.length();
+        while (reason.substring(0, end).getBytes(StandardCharsets.UTF_8).length > MAX_CLOSE_REASON_BYTES - 3) {
+            end--;
+        }
+        return reason.substring(0, end) + "...";
+    }
+
+    private static String remoteAddress(Channel channel, String forwardedIp) {
+        if (channel.remoteAddress() instanceof InetSocketAddress inet) {
+            String ip = forwardedIp != null ? forwardedIp : inet.getAddress().getHostAddress();
+            return ip + ":" + inet.getPort();
+        }
+        return String.valueOf(channel.remoteAddress());
+    }
+}
