@@ -149,12 +149,18 @@ final class NatsServerProcess implements AutoCloseable {
         return "nats://127.0.0.1:" + port;
     }
 
+    /** Stops the process (forcibly after 5 s) and deletes its files; an interrupt is passed on, not lost. */
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
-            process.waitFor(5, TimeUnit.SECONDS);
+            Thread.currentThread().interrupt();
         }
         Files.deleteIfExists(logFile);
         if (configFile != null) {

@@ -10,7 +10,7 @@ enum ServerTarget {
         @Override
         Endpoint start() throws Exception {
             TestServers.Running server = TestServers.start();
-            return new Endpoint(server.port(), server);
+            return new Endpoint(server.port(), server::close);
         }
     },
     NATS_SERVER {
@@ -18,19 +18,24 @@ enum ServerTarget {
         @Override
         Endpoint start() throws Exception {
             NatsServerProcess process = NatsServerProcess.startOrSkip();
-            return new Endpoint(process.port(), process);
+            return new Endpoint(process.port(), process::close);
         }
     };
 
     /** Starts a server of this kind with default options. */
     abstract Endpoint start() throws Exception;
 
+    /** How an endpoint's server is stopped. */
+    interface Stopper {
+        void stop() throws java.io.IOException;
+    }
+
     /** A running server of either kind: where it listens, and how to stop it. */
     static final class Endpoint implements AutoCloseable {
         private final int port;
-        private final AutoCloseable owner;
+        private final Stopper owner;
 
-        Endpoint(int port, AutoCloseable owner) {
+        Endpoint(int port, Stopper owner) {
             this.port = port;
             this.owner = owner;
         }
@@ -44,8 +49,8 @@ enum ServerTarget {
         }
 
         @Override
-        public void close() throws Exception {
-            owner.close();
+        public void close() throws java.io.IOException {
+            owner.stop();
         }
     }
 }

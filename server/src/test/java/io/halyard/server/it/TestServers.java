@@ -81,7 +81,7 @@ final class TestServers {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             server.stop();
         }
     }
