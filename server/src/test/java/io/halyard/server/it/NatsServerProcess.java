@@ -35,6 +35,8 @@ final class NatsServerProcess implements AutoCloseable {
         this.port = port;
         this.logFile = logFile;
         this.configFile = configFile;
+        // Should the test JVM be stopped before close() (a fork timeout, say), take the child along.
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "nats-server-reaper"));
     }
 
     /** The nats-server executable, if this machine has one. */

@@ -225,10 +225,18 @@ class ProtocolConformanceTest {
 
     @AfterAll
     static synchronized void stopServers() throws Exception {
+        Exception first = null;
         for (ServerTarget.Endpoint endpoint : SERVERS.values()) {
-            endpoint.close();
+            try {
+                endpoint.close(); // each one, even if another fails to stop
+            } catch (Exception e) {
+                first = first == null ? e : first;
+            }
         }
         SERVERS.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** What a run produced: the version the server claims in INFO, and a transcript per connection. */
