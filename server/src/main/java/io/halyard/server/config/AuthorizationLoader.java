@@ -1,5 +1,7 @@
 package io.halyard.server.config;
 
+import io.halyard.core.subject.Subjects;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -244,23 +246,7 @@ final class AuthorizationLoader {
 
     /** nats-server's {@code IsValidSubject}: non-empty tokens, no white space, '>' only last. */
     static boolean isValidSubject(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        boolean afterTail = false;
-        for (String token : s.split("\\.", -1)) {
-            if (token.isEmpty() || afterTail) {
-                return false;
-            }
-            for (int i = 0; i < token.length(); i++) {
-                char c = token.charAt(i);
-                if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
-                    return false;
-                }
-            }
-            afterTail = token.equals(">");
-        }
-        return true;
+        return Subjects.isValidFilter(s);
     }
 
     private static void allowResponses(ConfField f, ServerOptions.Permissions p) {
