@@ -29,10 +29,10 @@ import java.util.function.Supplier;
  * messages end.
  *
  * <h2>Close status</h2>
- * A close the session asks for carries a status derived from its close reason, as nats-server's
- * {@code wsEnqueueCloseMessage} maps its reasons: policy violation for authentication, limits and slow
- * consumers, protocol error for parse errors, message too big for max_payload, going away for a stale
- * connection or shutdown.
+ * A close the session asks for sends a close frame whose status and text follow from the session's
+ * close reason as in nats-server (see {@link #closeCause}): 1008 policy violation for authentication,
+ * limits and slow consumers, 1002 protocol error for protocol violations, 1009 for max_payload, 1001
+ * going away for a stale connection or shutdown.
  *
  * <p>Thread-safety as {@link Transport} states: writes and close on the channel's event loop.
  */
@@ -108,13 +108,19 @@ final class WebSocketTransport implements Transport {
 
     @Override
     public void close() {
-        String reason = closeReason.get();
-        close(closeStatus(reason), reason == null ? "" : reason);
+        CloseCause cause = closeCause(closeReason.get());
+        close(cause.status(), cause.text());
     }
 
-    /** Sends a close frame with {@code status} after what is queued, then closes the channel. */
+    /**
+     * Sends a close frame with {@code status} after what is queued, then closes the channel. A second
+     * call does nothing: the first close is under way and bounded by its grace timer.
+     */
     void close(WebSocketCloseStatus status, String reason) {
-        if (!channel.isActive() || closeSent) {
+        if (closeSent) {
+            return;
+        }
+        if (!channel.isActive()) {
             channel.close();
             return;
         }
@@ -147,43 +153,47 @@ final class WebSocketTransport implements Transport {
         return channel.pipeline().get(SslHandler.class) != null;
     }
 
+    /** What a close frame says: a status, and nats-server's name for the reason. */
+    record CloseCause(WebSocketCloseStatus status, String text) {
+    }
+
     /**
-     * The close status for a session's close reason, after nats-server's {@code wsEnqueueCloseMessage}.
-     * Reasons are the session's ({@code ClientSession#closeReason}): its own words, or a
-     * {@code ProtocolError} name in lower case.
+     * The close frame for a session's close reason, after nats-server's {@code wsEnqueueCloseMessage}
+     * (status) and {@code ClosedState.String()} (text). Reasons are the session's
+     * ({@code ClientSession#closeReason}): its own words, or a {@code ProtocolError} name in lower
+     * case. A reason this table does not know gets 1011 with the reason itself, as nats-server's
+     * default branch does.
      */
-    static WebSocketCloseStatus closeStatus(String reason) {
+    static CloseCause closeCause(String reason) {
         if (reason == null) {
-            // Only a connection refused before its session exists: max connections exceeded.
-            return WebSocketCloseStatus.POLICY_VIOLATION;
+            // Only a connection refused before its session exists.
+            return policy("Maximum Connections Exceeded");
         }
-        switch (reason) {
-            case "authentication failed":
-            case "authentication timeout":
-            case "operation before CONNECT":
-            case "max connections exceeded":
-            case "slow consumer":
-            case "authorization_violation":
-            case "authentication_timeout":
-            case "max_connections_exceeded":
-            case "max_control_line_exceeded":
-            case "max_subscriptions_exceeded":
-                return WebSocketCloseStatus.POLICY_VIOLATION;
-            case "max_payload_violation":
-                return WebSocketCloseStatus.MESSAGE_TOO_BIG;
-            case "stale connection":
-            case "stale_connection":
-            case "server shutdown":
-                return WebSocketCloseStatus.ENDPOINT_UNAVAILABLE; // 1001, "going away"
-            case "invalid CONNECT JSON":
-            case "invalid INFO JSON":
-            case "unknown_protocol_operation":
-            case "protocol_violation":
-            case "invalid_client_protocol":
-                return WebSocketCloseStatus.PROTOCOL_ERROR;
-            default:
-                return WebSocketCloseStatus.INTERNAL_SERVER_ERROR;
-        }
+        return switch (reason) {
+            case "authentication failed", "operation before CONNECT", "authorization_violation" ->
+                    policy("Authentication Failure");
+            case "authentication timeout", "authentication_timeout" -> policy("Authentication Timeout");
+            case "max connections exceeded", "max_connections_exceeded" -> policy("Maximum Connections Exceeded");
+            case "slow consumer" -> policy("Slow Consumer (Pending Bytes)");
+            case "max_control_line_exceeded" -> policy("Maximum Control Line Exceeded");
+            case "max_subscriptions_exceeded" -> policy("Maximum Subscriptions Exceeded");
+            case "max_payload_violation" ->
+                    new CloseCause(WebSocketCloseStatus.MESSAGE_TOO_BIG, "Maximum Message Payload Exceeded");
+            // 1001 "going away": nats-server's choice for these, since 1006 may not be sent.
+            case "stale connection", "stale_connection" ->
+                    new CloseCause(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "Stale Connection");
+            case "server shutdown" -> new CloseCause(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "Server Shutdown");
+            case "invalid CONNECT JSON", "invalid INFO JSON", "unknown_protocol_operation", "protocol_violation" ->
+                    new CloseCause(WebSocketCloseStatus.PROTOCOL_ERROR, "Protocol Violation");
+            case "client_sent_err" -> new CloseCause(WebSocketCloseStatus.PROTOCOL_ERROR, "Parse Error");
+            case "invalid_client_protocol" ->
+                    new CloseCause(WebSocketCloseStatus.PROTOCOL_ERROR, "Bad Client Protocol Version");
+            default -> new CloseCause(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, reason);
+        };
+    }
+
+    private static CloseCause policy(String text) {
+        return new CloseCause(WebSocketCloseStatus.POLICY_VIOLATION, text);
     }
 
     /** At most 123 bytes of UTF-8, cut at a character boundary, as a close frame allows. */

@@ -125,6 +125,20 @@ class WebSocketAuthTest {
     }
 
     @Test
+    void shouldRefuseAClientBeyondMaxConnectionsWithPolicyViolation() throws Exception {
+        try (WsTestServer server = WsTestServer.start(o -> o.maxConnections = 1);
+             JdkWsClient first = JdkWsClient.connect(server.wsUri())) {
+            first.await("INFO ");
+            try (JdkWsClient second = JdkWsClient.connect(server.wsUri())) {
+                second.await("-ERR 'maximum connections exceeded'\r\n");
+                assertEquals(1008, second.awaitClose());
+            }
+            first.send(CONNECT + "PING\r\n");
+            first.await("PONG\r\n");
+        }
+    }
+
+    @Test
     void shouldServeAnonymousClientsWhenNoAuthIsConfigured() throws Exception {
         try (WsTestServer server = WsTestServer.start(); JdkWsClient ws = JdkWsClient.connect(server.wsUri())) {
             assertTrue(!ws.await("\r\n").contains("auth_required"), ws.received());

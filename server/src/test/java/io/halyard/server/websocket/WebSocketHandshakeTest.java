@@ -215,6 +215,7 @@ class WebSocketHandshakeTest {
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::stopListener);
             Frame close = ws.readUntilClose();
             assertEquals(1001, close.closeCode());
+            assertEquals("Server Shutdown", close.text().substring(2), "nats-server's text for the reason");
             assertTrue(ws.closedByPeer());
             stopping.get(10, TimeUnit.SECONDS);
         }

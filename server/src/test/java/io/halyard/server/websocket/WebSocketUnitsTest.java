@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -29,16 +28,22 @@ class WebSocketUnitsTest {
     }
 
     @Test
-    void shouldMapCloseReasonsToNatsServersStatuses() {
-        assertEquals(WebSocketCloseStatus.POLICY_VIOLATION, WebSocketTransport.closeStatus("authentication failed"));
-        assertEquals(WebSocketCloseStatus.POLICY_VIOLATION, WebSocketTransport.closeStatus("slow consumer"));
-        assertEquals(WebSocketCloseStatus.POLICY_VIOLATION, WebSocketTransport.closeStatus(null),
-                "no session yet: max connections");
-        assertEquals(WebSocketCloseStatus.MESSAGE_TOO_BIG, WebSocketTransport.closeStatus("max_payload_violation"));
-        assertEquals(WebSocketCloseStatus.PROTOCOL_ERROR, WebSocketTransport.closeStatus("unknown_protocol_operation"));
-        assertEquals(1001, WebSocketTransport.closeStatus("stale connection").code());
-        assertEquals(1001, WebSocketTransport.closeStatus("server shutdown").code());
-        assertEquals(WebSocketCloseStatus.INTERNAL_SERVER_ERROR, WebSocketTransport.closeStatus("something new"));
+    void shouldMapCloseReasonsToNatsServersStatusesAndTexts() {
+        assertCause(1008, "Authentication Failure", "authentication failed");
+        assertCause(1008, "Authentication Timeout", "authentication timeout");
+        assertCause(1008, "Slow Consumer (Pending Bytes)", "slow consumer");
+        assertCause(1008, "Maximum Connections Exceeded", null);
+        assertCause(1009, "Maximum Message Payload Exceeded", "max_payload_violation");
+        assertCause(1002, "Protocol Violation", "unknown_protocol_operation");
+        assertCause(1001, "Stale Connection", "stale connection");
+        assertCause(1001, "Server Shutdown", "server shutdown");
+        assertCause(1011, "something new", "something new");
+    }
+
+    private static void assertCause(int status, String text, String reason) {
+        WebSocketTransport.CloseCause cause = WebSocketTransport.closeCause(reason);
+        assertEquals(status, cause.status().code(), reason);
+        assertEquals(text, cause.text(), reason);
     }
 
     @Test
