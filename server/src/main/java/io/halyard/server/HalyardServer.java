@@ -6,6 +6,7 @@ import io.halyard.core.auth.Authenticator;
 import io.halyard.core.auth.Permissions;
 import io.halyard.core.client.ClientSession;
 import io.halyard.server.config.ServerOptions;
+import io.halyard.server.websocket.WebSocketListener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -50,6 +51,7 @@ public final class HalyardServer {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private WebSocketListener webSocket;
     /** Every client channel, so shutdown can wait for their graceful closes. */
     private final ChannelGroup clientChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -100,6 +102,17 @@ public final class HalyardServer {
         brokerConfig.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
         LOG.log(System.Logger.Level.INFO, "Listening for client connections on {0}:{1,number,#}",
                 options.host, brokerConfig.port);
+        if (WebSocketListener.enabled(options)) {
+            try {
+                webSocket = new WebSocketListener(broker, options.webSocket, bossGroup, workerGroup);
+                webSocket.start();
+            } catch (RuntimeException e) {
+                serverChannel.close().syncUninterruptibly();
+                bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                throw e;
+            }
+        }
         LOG.log(System.Logger.Level.INFO, "Server is ready ({0} transport)", epoll ? "epoll" : "nio");
         return this;
     }
@@ -119,6 +132,11 @@ public final class HalyardServer {
         return brokerConfig.port;
     }
 
+    /** The bound WebSocket port, or -1 without a websocket listener. */
+    public int webSocketPort() {
+        return webSocket == null ? -1 : webSocket.port();
+    }
+
     public Broker broker() {
         return broker;
     }
@@ -134,6 +152,9 @@ public final class HalyardServer {
         }
         LOG.log(System.Logger.Level.INFO, "Server shutting down");
         serverChannel.close().syncUninterruptibly();
+        if (webSocket != null) {
+            webSocket.stop();
+        }
         // Flush and close every client on its own loop before the loops go away: Netty's group
         // shutdown would close channels without writing what is still queued.
         List<ClientSession> clients = new ArrayList<>(broker.clients());

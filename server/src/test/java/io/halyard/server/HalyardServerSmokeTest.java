@@ -48,6 +48,29 @@ class HalyardServerSmokeTest {
     }
 
     @Test
+    void shouldBridgeWebSocketAndTcpClientsWhenAWebsocketBlockIsConfigured() throws Exception {
+        ServerOptions o = new ServerOptions();
+        o.host = "127.0.0.1";
+        o.port = -1;
+        o.webSocket = new ServerOptions.WebSocket();
+        o.webSocket.host = "127.0.0.1";
+        o.webSocket.port = -1;
+        o.webSocket.noTls = true;
+        HalyardServer ws = new HalyardServer(o).start();
+        try (Connection tcp = Nats.connect("nats://127.0.0.1:" + ws.port());
+             Connection web = Nats.connect("ws://127.0.0.1:" + ws.webSocketPort())) {
+            Subscription sub = tcp.subscribe("from.web");
+            tcp.flush(Duration.ofSeconds(2));
+            web.publish("from.web", "hi".getBytes(StandardCharsets.UTF_8));
+            Message m = sub.nextMessage(Duration.ofSeconds(2));
+            assertNotNull(m);
+            assertEquals("hi", new String(m.getData(), StandardCharsets.UTF_8));
+        } finally {
+            ws.stop();
+        }
+    }
+
+    @Test
     void shouldAnswerARequest() throws Exception {
         try (Connection nc = Nats.connect("nats://127.0.0.1:" + server.port())) {
             nc.createDispatcher(m -> nc.publish(m.getReplyTo(), m.getData())).subscribe("echo");
