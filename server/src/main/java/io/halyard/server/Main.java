@@ -7,18 +7,52 @@ import io.halyard.server.config.ServerOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
- * {@code halyard} — the server's entry point. Takes nats-server's flags and config file
- * ({@link CommandLine}), starts the server, and stops it gracefully on SIGTERM/SIGINT: stop
- * accepting, flush what is queued to clients, close.
+ * {@code halyard} (and {@code nats-server}, through {@code bin/nats-server}) — the server's entry
+ * point. Takes nats-server's flags and config file ({@link CommandLine}) plus {@code HALYARD_<FLAG>}
+ * environment variables, starts the server, writes the pid and ports files, reloads the config on
+ * SIGHUP ({@link Reload}) and stops gracefully on SIGTERM/SIGINT: stop accepting, flush what is
+ * queued to clients, close.
+ *
+ * <h2>Where settings come from</h2>
+ * Lowest first: the config file ({@code -c}), then {@code HALYARD_<FLAG>} environment variables,
+ * then the command-line flags. {@code HALYARD_PORT=4333} is the flag {@code --port=4333}; the part
+ * after {@code HALYARD_} is the flag's long name in upper case ({@code HALYARD_STORE_DIR},
+ * {@code HALYARD_CONFIG}). The variables are turned into flags placed before the real ones, so a
+ * flag wins over a variable and both over the file. A {@code HALYARD_} variable that names no flag is
+ * an error, so a typo does not go unnoticed. {@code HALYARD_JVM_OPTS} belongs to the launcher and is
+ * not a flag.
+ *
+ * <h2>The executable's name</h2>
+ * nats-server names its ports file {@code <basename of argv[0]>_<pid>.ports}; harnesses look for
+ * {@code nats-server_<pid>.ports}. A JVM has no argv[0] of its own, so the launcher passes the name
+ * it was invoked as in the system property {@value #EXE_PROPERTY} ({@code bin/nats-server} sets
+ * {@code nats-server}); the default is {@code halyard}.
  */
 public final class Main {
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    /** System property naming the executable, for the ports file (set by the launcher scripts). */
+    public static final String EXE_PROPERTY = "halyard.exe";
+    /** Prefix of the environment variables that act as flags. */
+    public static final String ENV_PREFIX = "HALYARD_";
+    /** {@code HALYARD_} variables that belong to the launcher scripts, not to the server. */
+    private static final Set<String> LAUNCHER_VARIABLES = Set.of("HALYARD_JVM_OPTS");
 
     private Main() {
     }
@@ -31,52 +65,59 @@ public final class Main {
     }
 
     /**
-     * Runs the command. Returns an exit code for commands that end at once (help, version, config
-     * test, errors), or -1 after the server has been started and then stopped by a signal.
+     * Runs the command. Returns an exit code for commands that end at once (help, version, signal,
+     * config test, errors), or -1 after the server has been started and then stopped by a signal.
      */
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        String exe = exeName();
+        String[] allArgs;
         CommandLine.Parsed parsed;
         ServerOptions options;
         try {
-            parsed = CommandLine.parse(args);
+            allArgs = withEnvironment(args, env);
+            parsed = CommandLine.parse(allArgs);
             if (parsed.showHelp()) {
                 out.print(CommandLine.usage());
                 return 0;
             }
             if (parsed.showVersion()) {
-                out.println("halyard: v" + Broker.HALYARD_VERSION + " (nats-server protocol v"
-                        + Broker.NATS_COMPATIBLE_VERSION + ")");
+                out.println(versionLine());
                 return 0;
             }
             if (parsed.signal() != null) {
-                err.println("halyard: --signal is not supported yet; send the signal to the process (kill -HUP/-TERM <pid>)");
-                return 1;
+                SignalCommand.send(parsed.signal());
+                return 0;
             }
             options = CommandLine.load(parsed, env);
             if (parsed.testConfig()) {
-                options.warnings.forEach(w -> err.println("halyard: warning: " + w));
-                out.println("halyard: configuration file " + parsed.configFile() + " test is successful");
+                options.warnings.forEach(w -> err.println(exe + ": warning: " + w));
+                out.println(exe + ": configuration file " + parsed.configFile() + " test is successful");
                 return 0;
             }
         } catch (ConfigException e) {
-            err.println("halyard: " + e.getMessage());
+            err.println(exe + ": " + e.getMessage());
             return 1;
         }
         HalyardServer server;
+        ProcessFiles files = new ProcessFiles(exe, options);
         try {
             Logging.configure(options.debug, options.trace, options.logTime, options.logFile);
             LOG.log(System.Logger.Level.INFO, "Starting halyard v{0} (nats-server protocol v{1})",
                     Broker.HALYARD_VERSION, Broker.NATS_COMPATIBLE_VERSION);
             options.warnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+            warnIfJetStream(options);
             server = new HalyardServer(options).start();
-            writePidFile(options.pidFile);
-            writePortsFile(options, server.port());
+            files.write(server.port());
         } catch (Exception e) {
-            err.println("halyard: cannot start: " + e.getMessage());
+            err.println(exe + ": cannot start: " + e.getMessage());
             LOG.log(System.Logger.Level.DEBUG, "start failure", e);
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "halyard-shutdown"));
+        new Reload(server, options, () -> loadOptions(allArgs, env)).installSignalHandler();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.stop();
+            files.deletePortsFile();
+        }, "halyard-shutdown"));
         try {
             server.awaitStop();
         } catch (InterruptedException e) {
@@ -85,20 +126,184 @@ public final class Main {
         return -1;
     }
 
-    private static void writePidFile(Path pidFile) throws IOException {
-        if (pidFile != null) {
-            Files.writeString(pidFile, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+    /**
+     * The options a start or a reload uses: the config file, then the {@code HALYARD_} variables of
+     * {@code env}, then {@code args}.
+     *
+     * @throws ConfigException for a bad variable, flag or config file
+     */
+    public static ServerOptions loadOptions(String[] args, Map<String, String> env) {
+        return CommandLine.load(withEnvironment(args, env), env);
+    }
+
+    /** {@code args} preceded by the flags that {@code env}'s {@code HALYARD_} variables stand for. */
+    static String[] withEnvironment(String[] args, Map<String, String> env) {
+        List<String> all = environmentFlags(env);
+        all.addAll(List.of(args));
+        return all.toArray(new String[0]);
+    }
+
+    /**
+     * The flags {@code env}'s {@code HALYARD_<FLAG>} variables stand for, as {@code --flag=value}, in
+     * the order of the variables' names (so the outcome does not depend on the environment's order).
+     *
+     * @throws ConfigException naming the variable, when it names no flag, names a command
+     *                         ({@code HALYARD_VERSION}) or has a bad value
+     */
+    public static List<String> environmentFlags(Map<String, String> env) {
+        Map<String, String> sorted = new TreeMap<>();
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String name = e.getKey();
+            if (name.startsWith(ENV_PREFIX) && !LAUNCHER_VARIABLES.contains(name)) {
+                sorted.put(name, e.getValue());
+            }
+        }
+        List<String> flags = new ArrayList<>();
+        for (Map.Entry<String, String> e : sorted.entrySet()) {
+            String name = e.getKey();
+            String flagName = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT);
+            if (flagName.isEmpty() || flagName.startsWith("-")) {
+                throw new ConfigException("environment variable " + name + " names no flag");
+            }
+            String flag = "--" + flagName + "=" + e.getValue();
+            CommandLine.Parsed p;
+            try {
+                p = CommandLine.parse(flag);
+            } catch (ConfigException ex) {
+                if (ex.getMessage().startsWith("unknown flag")) {
+                    throw new ConfigException("environment variable " + name + " names no flag (unknown flag: --"
+                            + flagName + ")");
+                }
+                throw new ConfigException("environment variable " + name + ": " + ex.getMessage());
+            }
+            if (p.showHelp() || p.showVersion() || p.showTlsHelp() || p.testConfig() || p.signal() != null) {
+                throw new ConfigException("environment variable " + name
+                        + " names a command, not a setting; give --" + flagName + " on the command line");
+            }
+            flags.add(flag);
+        }
+        return flags;
+    }
+
+    /**
+     * What {@code --version} prints. It starts like nats-server's ({@code nats-server: v2.11.0}), so
+     * tools that read the NATS version from it (the second word, or a {@code startsWith}) see the
+     * protocol level Halyard implements; Halyard's own version follows.
+     */
+    public static String versionLine() {
+        return "nats-server: v" + Broker.NATS_COMPATIBLE_VERSION + " (halyard v" + Broker.HALYARD_VERSION + ")";
+    }
+
+    /** The executable's name for the ports file: {@value #EXE_PROPERTY}, else {@code halyard}. */
+    static String exeName() {
+        String exe = System.getProperty(EXE_PROPERTY);
+        if (exe == null || exe.isBlank()) {
+            return "halyard";
+        }
+        return Path.of(exe).getFileName().toString();
+    }
+
+    private static void warnIfJetStream(ServerOptions options) {
+        if (options.jetStream) {
+            LOG.log(System.Logger.Level.WARNING, "JetStream is not implemented by Halyard yet: -js / jetstream "
+                    + "is accepted but ignored, the server starts without JetStream");
         }
     }
 
-    /** Like nats-server: {@code <dir>/halyard_<pid>.ports} holding the client URL as JSON. */
-    private static void writePortsFile(ServerOptions o, int port) throws IOException {
-        if (o.portsFileDir == null) {
-            return;
+    /** The pid file and nats-server's ports file ({@code <exe>_<pid>.ports}). */
+    static final class ProcessFiles {
+        private final String exe;
+        private final ServerOptions options;
+        private Path portsFile;
+
+        ProcessFiles(String exe, ServerOptions options) {
+            this.exe = exe;
+            this.options = options;
         }
-        String host = "0.0.0.0".equals(o.host) || o.host.isEmpty() ? "127.0.0.1" : o.host;
-        String json = "{\"nats\":[\"nats://" + host + ":" + port + "\"]}";
-        Path file = o.portsFileDir.resolve("halyard_" + ProcessHandle.current().pid() + ".ports");
-        Files.writeString(file, json, StandardCharsets.US_ASCII);
+
+        void write(int boundPort) throws IOException {
+            long pid = ProcessHandle.current().pid();
+            if (options.pidFile != null) {
+                Files.writeString(options.pidFile, Long.toString(pid), StandardCharsets.US_ASCII);
+            }
+            if (options.portsFileDir != null) {
+                Path file = options.portsFileDir.resolve(exe + "_" + pid + ".ports");
+                Files.writeString(file, portsJson(options, boundPort), StandardCharsets.US_ASCII);
+                portsFile = file;
+            }
+        }
+
+        /** nats-server removes its ports file when it shuts down; so do we. */
+        void deletePortsFile() {
+            if (portsFile != null) {
+                try {
+                    Files.deleteIfExists(portsFile);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.ERROR, "Error cleaning up ports file {0}: {1}", portsFile, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * The ports file's JSON, as nats-server writes it: {@code {"nats":["nats://127.0.0.1:4222"]}}, the
+     * scheme {@code tls} when clients must use TLS. For a listener on every interface nats-server lists
+     * the address of every interface; so do we, loopback first (harnesses use the first URL).
+     * Monitoring and WebSocket listeners are not reported yet.
+     */
+    static String portsJson(ServerOptions options, int boundPort) {
+        String scheme = options.tls != null ? "tls" : "nats";
+        StringBuilder json = new StringBuilder("{\"nats\":[");
+        List<String> hosts = listenerHosts(options.host);
+        for (int i = 0; i < hosts.size(); i++) {
+            if (i > 0) {
+                json.append(',');
+            }
+            json.append('"').append(scheme).append("://").append(hosts.get(i)).append(':').append(boundPort).append('"');
+        }
+        return json.append("]}").toString();
+    }
+
+    /** Host parts for URLs (IPv6 in brackets) where a listener on {@code host} can be reached. */
+    static List<String> listenerHosts(String host) {
+        List<String> hosts = new ArrayList<>();
+        try {
+            InetAddress bound = InetAddress.getByName(host == null || host.isEmpty() ? "0.0.0.0" : host);
+            if (!bound.isAnyLocalAddress()) {
+                hosts.add(urlHost(bound));
+                return hosts;
+            }
+            List<NetworkInterface> interfaces = new ArrayList<>(NetworkInterface.networkInterfaces().toList());
+            interfaces.sort(Comparator.comparing((NetworkInterface n) -> !isLoopback(n))
+                    .thenComparingInt(NetworkInterface::getIndex));
+            for (NetworkInterface n : interfaces) {
+                n.inetAddresses()
+                        .sorted(Comparator.comparing((InetAddress a) -> a instanceof Inet6Address))
+                        .forEach(a -> hosts.add(urlHost(a)));
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot list interfaces for the ports file", e);
+        }
+        if (hosts.isEmpty()) {
+            hosts.add("127.0.0.1");
+        }
+        return hosts;
+    }
+
+    private static boolean isLoopback(NetworkInterface n) {
+        try {
+            return n.isLoopback();
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
+    private static String urlHost(InetAddress a) {
+        String text = a.getHostAddress();
+        if (a instanceof Inet6Address) {
+            int zone = text.indexOf('%');
+            return "[" + (zone >= 0 ? text.substring(0, zone) : text) + "]";
+        }
+        return text;
     }
 }
