@@ -26,8 +26,8 @@ import java.util.TreeMap;
  * {@code halyard} (and {@code nats-server}, through {@code bin/nats-server}) — the server's entry
  * point. Takes nats-server's flags and config file ({@link CommandLine}) plus {@code HALYARD_<FLAG>}
  * environment variables, starts the server, writes the pid and ports files, reloads the config on
- * SIGHUP ({@link Reload}) and stops gracefully on SIGTERM/SIGINT: stop accepting, flush what is
- * queued to clients, close.
+ * SIGHUP ({@link Reload}) and stops gracefully on SIGTERM/SIGINT (stop accepting, flush what is
+ * queued to clients, close, exit 0, as nats-server does).
  *
  * <h2>Where settings come from</h2>
  * Lowest first: the config file ({@code -c}), then {@code HALYARD_<FLAG>} environment variables,
@@ -114,10 +114,23 @@ public final class Main {
             return 1;
         }
         new Reload(server, options, () -> loadOptions(allArgs, env)).installSignalHandler();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable stop = () -> {
             server.stop();
             files.deletePortsFile();
-        }, "halyard-shutdown"));
+        };
+        // Like nats-server, SIGTERM and SIGINT stop the server and exit with 0. Stopping in the
+        // handler, before System.exit, also keeps the shutdown log: once the JVM's shutdown hooks
+        // run, java.util.logging's own hook may already have closed the log handlers.
+        trap("TERM", "terminated", () -> {
+            stop.run();
+            System.exit(0);
+        });
+        trap("INT", "interrupt", () -> {
+            stop.run();
+            System.exit(0);
+        });
+        // For any other way the JVM ends (System.exit elsewhere, or signals that cannot be trapped).
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "halyard-shutdown"));
         try {
             server.awaitStop();
         } catch (InterruptedException e) {
@@ -192,6 +205,25 @@ public final class Main {
      */
     public static String versionLine() {
         return "nats-server: v" + Broker.NATS_COMPATIBLE_VERSION + " (halyard v" + Broker.HALYARD_VERSION + ")";
+    }
+
+    /**
+     * Runs {@code action} on the JVM's signal thread when signal {@code name} (e.g. {@code "HUP"})
+     * arrives, after logging it as nats-server does ({@code Trapped "hangup" signal}, with Go's name
+     * {@code goName}). Returns false, with a warning, when the signal cannot be handled (e.g. under
+     * {@code -Xrs}).
+     */
+    static boolean trap(String name, String goName, Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+                LOG.log(System.Logger.Level.INFO, "Trapped \"{0}\" signal", goName);
+                action.run();
+            });
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.WARNING, "Cannot handle SIG{0}: {1}", name, e.getMessage());
+            return false;
+        }
     }
 
     /** The executable's name for the ports file: {@value #EXE_PROPERTY}, else {@code halyard}. */

@@ -62,15 +62,7 @@ public final class Reload {
 
     /** Reloads on SIGHUP from now on. Logs a warning if signals cannot be handled (e.g. {@code -Xrs}). */
     public void installSignalHandler() {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                LOG.log(System.Logger.Level.INFO, "Trapped \"hangup\" signal");
-                reload();
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cannot handle SIGHUP, config reload by signal is off: {0}",
-                    e.getMessage());
-        }
+        Main.trap("HUP", "hangup", this::reload);
     }
 
     /** The options in force (those of the last successful reload, or of the start). */

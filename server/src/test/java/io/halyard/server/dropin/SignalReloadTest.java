@@ -79,6 +79,8 @@ class SignalReloadTest {
 
             signal("term=" + child.pid());
             assertTrue(child.process.waitFor(15, TimeUnit.SECONDS), "SIGTERM stops the server:\n" + child.log());
+            assertEquals(0, child.process.exitValue(), "exit code 0, as nats-server's");
+            child.awaitLine("Server stopped", DropIn.WAIT);
             assertFalse(Files.exists(ports), "the ports file is removed on shutdown, as by nats-server");
         }
     }
