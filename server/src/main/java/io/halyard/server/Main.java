@@ -210,15 +210,23 @@ public final class Main {
     /**
      * Runs {@code action} on the JVM's signal thread when signal {@code name} (e.g. {@code "HUP"})
      * arrives, after logging it as nats-server does ({@code Trapped "hangup" signal}, with Go's name
-     * {@code goName}). Returns false, with a warning, when the signal cannot be handled (e.g. under
-     * {@code -Xrs}).
+     * {@code goName}). Returns false, with a warning, when the signal cannot be handled: under
+     * {@code -Xrs}, or when the process was started with the signal ignored (the JVM keeps it ignored,
+     * where Go would take it over: {@code nohup} ignores SIGHUP, a shell's background job SIGINT).
      */
     static boolean trap(String name, String goName, Runnable action) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
+            sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
                 LOG.log(System.Logger.Level.INFO, "Trapped \"{0}\" signal", goName);
                 action.run();
             });
+            if (previous == sun.misc.SignalHandler.SIG_IGN) {
+                // A lost reload is worth a warning; an ignored SIGINT is normal for a background job.
+                LOG.log("HUP".equals(name) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                        "SIG{0} is ignored by this process (started under nohup or in the background?); "
+                                + "Halyard does not act on it", name);
+                return false;
+            }
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             LOG.log(System.Logger.Level.WARNING, "Cannot handle SIG{0}: {1}", name, e.getMessage());
