@@ -107,7 +107,7 @@ public final class Main {
             options.warnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
             warnIfJetStream(options);
             server = new HalyardServer(options).start();
-            files.write(server.port());
+            files.write(server.port(), server.webSocketPort());
         } catch (Exception e) {
             err.println(exe + ": cannot start: " + e.getMessage());
             LOG.log(System.Logger.Level.DEBUG, "start failure", e);
@@ -261,14 +261,14 @@ public final class Main {
             this.options = options;
         }
 
-        void write(int boundPort) throws IOException {
+        void write(int boundPort, int webSocketPort) throws IOException {
             long pid = ProcessHandle.current().pid();
             if (options.pidFile != null) {
                 Files.writeString(options.pidFile, Long.toString(pid), StandardCharsets.US_ASCII);
             }
             if (options.portsFileDir != null) {
                 Path file = options.portsFileDir.resolve(exe + "_" + pid + ".ports");
-                Files.writeString(file, portsJson(options, boundPort), StandardCharsets.US_ASCII);
+                Files.writeString(file, portsJson(options, boundPort, webSocketPort), StandardCharsets.US_ASCII);
                 portsFile = file;
             }
         }
@@ -286,22 +286,34 @@ public final class Main {
     }
 
     /**
-     * The ports file's JSON, as nats-server writes it: {@code {"nats":["nats://127.0.0.1:4222"]}}, the
-     * scheme {@code tls} when clients must use TLS. For a listener on every interface nats-server lists
-     * the address of every interface; so do we, loopback first (harnesses use the first URL).
-     * Monitoring and WebSocket listeners are not reported yet.
+     * The ports file's JSON, as nats-server writes it:
+     * {@code {"nats":["nats://127.0.0.1:4222"],"websocket":["ws://127.0.0.1:8080"]}}, with the schemes
+     * {@code tls} and {@code wss} for TLS listeners. For a listener on every interface nats-server
+     * lists the address of every interface; so do we, loopback first (harnesses use the first URL).
+     * The monitoring listener is not reported: Halyard has none yet.
+     *
+     * @param webSocketPort the bound WebSocket port, or -1 without a WebSocket listener
      */
-    static String portsJson(ServerOptions options, int boundPort) {
-        String scheme = options.tls != null ? "tls" : "nats";
-        StringBuilder json = new StringBuilder("{\"nats\":[");
-        List<String> hosts = listenerHosts(options.host);
+    static String portsJson(ServerOptions options, int boundPort, int webSocketPort) {
+        StringBuilder json = new StringBuilder("{");
+        urls(json, "nats", options.tls != null ? "tls" : "nats", options.host, boundPort);
+        if (webSocketPort > 0 && options.webSocket != null) {
+            json.append(',');
+            urls(json, "websocket", options.webSocket.tls != null ? "wss" : "ws", options.webSocket.host, webSocketPort);
+        }
+        return json.append('}').toString();
+    }
+
+    private static void urls(StringBuilder json, String key, String scheme, String host, int port) {
+        json.append('"').append(key).append("\":[");
+        List<String> hosts = listenerHosts(host);
         for (int i = 0; i < hosts.size(); i++) {
             if (i > 0) {
                 json.append(',');
             }
-            json.append('"').append(scheme).append("://").append(hosts.get(i)).append(':').append(boundPort).append('"');
+            json.append('"').append(scheme).append("://").append(hosts.get(i)).append(':').append(port).append('"');
         }
-        return json.append("]}").toString();
+        json.append(']');
     }
 
     /** Host parts for URLs (IPv6 in brackets) where a listener on {@code host} can be reached. */

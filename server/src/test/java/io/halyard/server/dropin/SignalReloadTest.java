@@ -86,6 +86,22 @@ class SignalReloadTest {
     }
 
     @Test
+    void shouldListTheWebSocketListenerInThePortsFile() throws Exception {
+        Path conf = dir.resolve("ws.conf");
+        Files.writeString(conf, "websocket { host: 127.0.0.1, port: -1, no_tls: true }\n");
+        List<String> args = List.of("-c", conf.toString(), "-a", "127.0.0.1", "-p", "-1",
+                "--ports_file_dir", dir.toString());
+        try (DropIn.Child child = DropIn.Child.start(args, Map.of())) {
+            child.awaitLine("Server is ready", Duration.ofSeconds(30));
+            Path ports = dir.resolve("nats-server_" + child.pid() + ".ports");
+            awaitFile(ports);
+            String json = Files.readString(ports);
+            assertTrue(json.matches("\\{\"nats\":\\[\"nats://127\\.0\\.0\\.1:\\d+\"],"
+                    + "\"websocket\":\\[\"ws://127\\.0\\.0\\.1:\\d+\"]}"), json);
+        }
+    }
+
+    @Test
     void shouldRefuseSignalsHalyardCannotActOn() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
