@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * {@code halyard} (and {@code nats-server}, through {@code bin/nats-server}) — the server's entry
@@ -98,6 +99,15 @@ public final class Main {
             err.println(exe + ": " + e.getMessage());
             return 1;
         }
+        return serve(exe, options, () -> loadOptions(allArgs, env), err);
+    }
+
+    /**
+     * Starts the server and blocks until a signal stops it (-1); 1 if it cannot start.
+     *
+     * @param reload loads the options again, for a config reload
+     */
+    private static int serve(String exe, ServerOptions options, Supplier<ServerOptions> reload, PrintStream err) {
         HalyardServer server;
         ProcessFiles files = new ProcessFiles(exe, options);
         try {
@@ -113,7 +123,7 @@ public final class Main {
             LOG.log(System.Logger.Level.DEBUG, "start failure", e);
             return 1;
         }
-        new Reload(server, options, () -> loadOptions(allArgs, env)).installSignalHandler();
+        new Reload(server, options, reload).installSignalHandler();
         Runnable stop = () -> {
             server.stop();
             files.deletePortsFile();
