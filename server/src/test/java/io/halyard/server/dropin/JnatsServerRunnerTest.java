@@ -123,6 +123,13 @@ class JnatsServerRunnerTest {
         return firstPingComesPromptly ? b : b.connectValidateTlsFirstMode();
     }
 
+    /** The runner leaves the config file it writes for the server in the temp directory. */
+    private static void deleteRunnerConfig(NatsServerRunner server) throws Exception {
+        if (server.getConfigFile() != null) {
+            Files.deleteIfExists(Path.of(server.getConfigFile()));
+        }
+    }
+
     private static void assertMessageExchange(String url, Options.Builder options) throws Exception {
         try (Connection nc = Nats.connect(options.server(url).maxReconnects(0).build())) {
             Subscription sub = nc.subscribe("dropin.hello");
@@ -172,6 +179,7 @@ class JnatsServerRunnerTest {
             assertTrue(server.getCmdLine().endsWith(" -DV"), server.getCmdLine());
             assertMessageExchange(server.getURI(), new Options.Builder().userInfo("runner", "s3cret"));
             assertTrue(out.text().contains("[DBG]") || out.text().contains("[TRC]"), "-DV turns on debug: " + out.text());
+            deleteRunnerConfig(server);
         }
     }
 
