@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The settings the broker domain needs, in its own units, built by the server from its options.
- * Filled once before the broker starts; read-only afterwards.
+ * Filled before the broker starts. The volatile fields may be changed by a config reload; they are
+ * read when a connection is accepted or sends CONNECT/SUB, and by timers — never per message — so a
+ * change applies to what happens next (new connections, for the limits fixed at accept).
  */
 public final class BrokerConfig {
     public String serverId = "";
@@ -15,20 +17,20 @@ public final class BrokerConfig {
     public String host = "0.0.0.0";
     public int port = 4222;
 
-    public int maxPayload = 1024 * 1024;
-    public int maxControlLine = 4096;
-    public int maxConnections = 64 * 1024;
+    public volatile int maxPayload = 1024 * 1024;
+    public volatile int maxControlLine = 4096;
+    public volatile int maxConnections = 64 * 1024;
     /** 0 = unlimited. */
-    public int maxSubscriptions;
-    public long maxPendingBytes = 64L * 1024 * 1024;
-    public long pingIntervalNanos = TimeUnit.MINUTES.toNanos(2);
-    public int pingMax = 2;
-    public long authTimeoutNanos = TimeUnit.SECONDS.toNanos(2);
+    public volatile int maxSubscriptions;
+    public volatile long maxPendingBytes = 64L * 1024 * 1024;
+    public volatile long pingIntervalNanos = TimeUnit.MINUTES.toNanos(2);
+    public volatile int pingMax = 2;
+    public volatile long authTimeoutNanos = TimeUnit.SECONDS.toNanos(2);
 
     public boolean tlsRequired;
     public boolean tlsVerify;
     public boolean jetStream;
 
     /** Decides who may connect and with which permissions. */
-    public Authenticator authenticator = Authenticator.NONE;
+    public volatile Authenticator authenticator = Authenticator.NONE;
 }

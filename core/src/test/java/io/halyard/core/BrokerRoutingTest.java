@@ -91,7 +91,7 @@ class BrokerRoutingTest {
     }
 
     /** A single-threaded transport: tasks run at once, written bytes are kept as text. */
-    static final class RecordingTransport implements Transport {
+    static class RecordingTransport implements Transport {
         private final StringBuilder written = new StringBuilder();
 
         String text() {

@@ -40,6 +40,8 @@ public final class ClientSession implements ParserListener {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** nats-server sends the first PING to a client 2 s after CONNECT, plus up to 20 % jitter. */
     private static final long FIRST_PING_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** nats-server re-measures a client's round-trip time hourly. */
+    private static final long RTT_MEASUREMENT_INTERVAL_NANOS = TimeUnit.HOURS.toNanos(1);
     /** How often a stalled producer looks at its consumer, and the longest it waits. */
     private static final long STALL_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     private static final long STALL_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -81,6 +83,10 @@ public final class ClientSession implements ParserListener {
     private String closeReason;
     private long lastInNanos;
     private int pingsOut;
+    /** Round-trip measurement, as nats-server keeps it: a PING goes out when none is known or it is old. */
+    private long rttPingSentNanos;
+    private long rttNanos;
+    private long rttMeasuredAtNanos;
     private Transport.Cancellable authTimer;
     private Transport.Cancellable pingTimer;
 
@@ -366,6 +372,12 @@ public final class ClientSession implements ParserListener {
             return;
         }
         pingsOut = 0;
+        if (rttPingSentNanos != 0) {
+            long now = broker.nanoTime();
+            rttNanos = Math.max(1, now - rttPingSentNanos);
+            rttMeasuredAtNanos = now;
+            rttPingSentNanos = 0;
+        }
     }
 
     @Override
@@ -501,17 +513,23 @@ public final class ClientSession implements ParserListener {
     }
 
     /**
-     * The ping timer: skip the PING when the client sent something within the interval; close the
-     * connection as stale when ping_max PINGs are already unanswered.
+     * The ping timer: skip the PING when the client sent something within the interval and its
+     * round-trip time is known and fresh; close the connection as stale when ping_max PINGs are
+     * already unanswered. (nats-server's rule; harnesses such as jnats-server-runner wait for the
+     * first PING, 2 s after CONNECT, to know the server is ready.)
      */
     void pingTimerFired() {
         pingTimer = null;
         if (closing) {
             return;
         }
-        // Like nats-server: a client that sent anything within the interval is alive; no PING needed.
-        boolean recentlyActive = broker.nanoTime() - lastInNanos < config.pingIntervalNanos;
-        if (!recentlyActive) {
+        long now = broker.nanoTime();
+        boolean recentlyActive = now - lastInNanos < config.pingIntervalNanos;
+        boolean needRtt = rttNanos == 0 || now - rttMeasuredAtNanos > RTT_MEASUREMENT_INTERVAL_NANOS;
+        if (!recentlyActive || needRtt) {
+            if (rttPingSentNanos == 0) {
+                rttPingSentNanos = now;
+            }
             if (pingsOut + 1 > config.pingMax) {
                 broker.stats().staleConnection();
                 closeWithError(ProtocolError.STALE_CONNECTION.text(), "stale connection");
@@ -633,6 +651,11 @@ public final class ClientSession implements ParserListener {
     // ------------------------------------------------------------------------------------------
     // Accessors (monitoring, broker)
     // ------------------------------------------------------------------------------------------
+
+    /** The last measured round-trip time, or 0 when not yet known. */
+    public long rttNanos() {
+        return rttNanos;
+    }
 
     public long clientId() {
         return clientId;
