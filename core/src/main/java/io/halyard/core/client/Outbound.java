@@ -18,8 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * a {@code memcpy}; it allocates nothing.
  *
  * <h2>Chunks</h2>
- * Frames are appended to fixed-capacity pooled chunks (8 KiB for the first of a batch, 64 KiB after
- * that; a larger frame gets a chunk of its own size). A full chunk is queued and a new one started, so
+ * Frames are appended to fixed-capacity pooled chunks: 8 KiB while traffic is light, 64 KiB once a
+ * chunk has filled (back to 8 KiB when a flush finds its chunk less than a quarter full); a larger
+ * frame gets a chunk of its own size. Sizing by recent traffic keeps a busy connection from taking
+ * a fresh small buffer every few messages (each take can allocate: Netty's recycler keeps only some
+ * buffer objects). A full chunk is queued and a new one started, so
  * no buffer is ever grown (no reallocation, no copy) and a flush hands the chunks to the transport
  * as they are, then flushes once. Each time a chunk fills, the writer is told to ask for a flush at
  * once ({@link #takeEarlyFlush()}) rather than at the end of its batch: a large read must not queue
@@ -46,7 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * #requestFlush} from any thread; {@link #flush} and {@link #close} on the owner's event loop.
  */
 public final class Outbound {
-    private static final int FIRST_CHUNK_BYTES = 8 * 1024;
+    private static final int SMALL_CHUNK_BYTES = 8 * 1024;
     private static final int CHUNK_BYTES = 64 * 1024;
 
     private final ClientSession owner;
@@ -56,6 +59,8 @@ public final class Outbound {
     private final AtomicBoolean flushMarked = new AtomicBoolean();
     private final Runnable flushTask = this::flush;
 
+    /** Capacity of the next chunk; guarded by {@link #lock}. */
+    private int nextChunkBytes = SMALL_CHUNK_BYTES;
     /** The chunk being filled; guarded by {@link #lock}. */
     private ByteBuf current;
     /** Full chunks waiting for a flush; guarded by {@link #lock}. */
@@ -118,8 +123,8 @@ public final class Outbound {
             return null;
         }
         if (buf == null || buf.writableBytes() < bytes) {
-            int chunk = buf == null && full.isEmpty() ? FIRST_CHUNK_BYTES : CHUNK_BYTES;
             if (buf != null) {
+                nextChunkBytes = CHUNK_BYTES; // a chunk filled: traffic is heavy
                 if (buf.isReadable()) {
                     full.add(buf);
                     fullBytes += buf.readableBytes();
@@ -128,7 +133,8 @@ public final class Outbound {
                     buf.release();
                 }
             }
-            buf = transport.allocator().directBuffer(Math.max(chunk, bytes), Math.max(chunk, bytes));
+            int capacity = Math.max(nextChunkBytes, bytes);
+            buf = transport.allocator().directBuffer(capacity, capacity);
             current = buf;
         }
         return buf;
@@ -199,6 +205,9 @@ public final class Outbound {
         try {
             earlyFlush = false;
             last = current;
+            if (full.isEmpty() && last != null && last.readableBytes() < last.capacity() / 4) {
+                nextChunkBytes = SMALL_CHUNK_BYTES; // no chunk filled since the last flush: light traffic
+            }
             current = null;
             chunks = full;
             full = draining;
