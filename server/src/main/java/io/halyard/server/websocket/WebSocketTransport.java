@@ -1,20 +1,16 @@
 package io.halyard.server.websocket;
 
+import io.halyard.server.ChannelTransport;
+
 import io.halyard.core.client.Transport;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.ssl.SslHandler;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +32,7 @@ import java.util.function.Supplier;
  *
  * <p>Thread-safety as {@link Transport} states: writes and close on the channel's event loop.
  */
-final class WebSocketTransport implements Transport {
+final class WebSocketTransport extends ChannelTransport {
     /** nats-server's {@code wsFrameSizeForBrowsers}. */
     static final int BROWSER_MAX_FRAME_BYTES = 4096;
     /** How long a close waits for queued bytes (e.g. a final -ERR) to reach a stuck peer. */
@@ -44,8 +40,6 @@ final class WebSocketTransport implements Transport {
     /** A close frame's payload is at most 125 bytes, two of them the status. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
 
-    private final Channel channel;
-    private final String remoteAddress;
     private final int maxFrameBytes;
     private final Supplier<String> closeReason;
     private boolean closeSent;
@@ -56,20 +50,9 @@ final class WebSocketTransport implements Transport {
      * @param closeReason   the session's close reason when it closes (may answer {@code null})
      */
     WebSocketTransport(Channel channel, String forwardedIp, int maxFrameBytes, Supplier<String> closeReason) {
-        this.channel = channel;
-        this.remoteAddress = remoteAddress(channel, forwardedIp);
+        super(channel, remoteAddress(channel, forwardedIp), CLOSE_GRACE_MILLIS);
         this.maxFrameBytes = maxFrameBytes;
         this.closeReason = closeReason;
-    }
-
-    @Override
-    public boolean inEventLoop() {
-        return channel.eventLoop().inEventLoop();
-    }
-
-    @Override
-    public void execute(Runnable task) {
-        channel.eventLoop().execute(task);
     }
 
     @Override
@@ -90,23 +73,6 @@ final class WebSocketTransport implements Transport {
     }
 
     @Override
-    public void flush() {
-        channel.flush();
-    }
-
-    @Override
-    public long unwrittenBytes() {
-        // Frames are encoded (and compressed) as they are written, so this counts wire bytes.
-        ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-        return out == null ? 0 : out.totalPendingWriteBytes();
-    }
-
-    @Override
-    public void setReadPaused(boolean paused) {
-        channel.config().setAutoRead(!paused);
-    }
-
-    @Override
     public void close() {
         CloseCause cause = closeCause(closeReason.get());
         close(cause.status(), cause.text());
@@ -120,37 +86,8 @@ final class WebSocketTransport implements Transport {
         if (closeSent) {
             return;
         }
-        if (!channel.isActive()) {
-            channel.close();
-            return;
-        }
         closeSent = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(status.code(), truncate(reason)))
-                .addListener(ChannelFutureListener.CLOSE);
-        channel.eventLoop().schedule(() -> {
-            channel.close();
-        }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, long delay, TimeUnit unit) {
-        ScheduledFuture<?> f = channel.eventLoop().schedule(task, delay, unit);
-        return () -> f.cancel(false);
-    }
-
-    @Override
-    public ByteBufAllocator allocator() {
-        return channel.alloc();
-    }
-
-    @Override
-    public String remoteAddress() {
-        return remoteAddress;
-    }
-
-    @Override
-    public boolean isSecure() {
-        return channel.pipeline().get(SslHandler.class) != null;
+        closeAfter(new CloseWebSocketFrame(status.code(), truncate(reason)));
     }
 
     /** What a close frame says: a status, and nats-server's name for the reason. */
