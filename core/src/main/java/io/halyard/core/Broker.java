@@ -3,14 +3,11 @@ package io.halyard.core;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halyard.core.client.ClientSession;
 import io.halyard.core.client.DeliveryBatch;
-import io.halyard.core.client.Outbound;
 import io.halyard.core.client.Subscription;
 import io.halyard.core.client.Transport;
 import io.halyard.core.subject.Match;
 import io.halyard.core.subject.SubjectIndex;
-import io.halyard.protocol.NatsEncoder;
 import io.halyard.protocol.PublishFrame;
-import io.netty.buffer.ByteBuf;
 
 import java.util.Collection;
 import java.util.Collections;

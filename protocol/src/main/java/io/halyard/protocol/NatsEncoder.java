@@ -5,9 +5,10 @@ import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes server→client frames into a caller-owned {@link ByteBuf}. Stateless and allocation-free for
- * the data-plane frames ({@code MSG}, {@code HMSG}, {@code PING}, {@code PONG}, {@code +OK}); the
- * control frames ({@code INFO}, {@code -ERR}) encode a {@code String} and may allocate.
+ * Writes server→client control frames into a caller-owned {@link ByteBuf}: {@code PING}, {@code PONG}
+ * and {@code +OK} without allocating, {@code INFO} and {@code -ERR} from a {@code String}. Message
+ * frames ({@code MSG}, {@code HMSG}) are encoded once per publish by core's {@code FrameTemplate},
+ * which uses {@link #digits} for their sizes.
  *
  * <p>Frame shapes (NATS client protocol):
  * <pre>
@@ -16,8 +17,6 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  */
 public final class NatsEncoder {
-    private static final byte[] MSG = ascii("MSG ");
-    private static final byte[] HMSG = ascii("HMSG ");
     private static final byte[] CRLF = ascii("\r\n");
     private static final byte[] PING = ascii("PING\r\n");
     private static final byte[] PONG = ascii("PONG\r\n");
@@ -27,49 +26,6 @@ public final class NatsEncoder {
     private static final byte[] ERR_END = ascii("'\r\n");
 
     private NatsEncoder() {
-    }
-
-    /**
-     * The size in bytes of the {@code MSG}/{@code HMSG} frame {@link #writeMessage} would write, so a
-     * caller can reserve room or account pending bytes before writing.
-     */
-    public static int messageFrameSize(int subjectLength, int sidLength, int replyLength, int headerLength,
-                                       int messageLength) {
-        int size = (headerLength >= 0 ? HMSG.length : MSG.length) + subjectLength + 1 + sidLength + 1;
-        if (replyLength > 0) {
-            size += replyLength + 1;
-        }
-        if (headerLength >= 0) {
-            size += digits(headerLength) + 1;
-        }
-        return size + digits(messageLength) + CRLF.length + messageLength + CRLF.length;
-    }
-
-    /**
-     * Writes one {@code MSG} (when {@code headerLength < 0}) or {@code HMSG} frame. Subject, sid and
-     * reply are ASCII byte ranges; the message bytes (headers + payload) are copied from
-     * {@code message}'s absolute range without changing its indices.
-     */
-    public static void writeMessage(ByteBuf out, byte[] subject, int subjectOffset, int subjectLength,
-                                    byte[] sid, byte[] reply, int replyOffset, int replyLength,
-                                    int headerLength, ByteBuf message, int messageIndex, int messageLength) {
-        out.writeBytes(headerLength >= 0 ? HMSG : MSG);
-        out.writeBytes(subject, subjectOffset, subjectLength);
-        out.writeByte(' ');
-        out.writeBytes(sid);
-        out.writeByte(' ');
-        if (replyLength > 0) {
-            out.writeBytes(reply, replyOffset, replyLength);
-            out.writeByte(' ');
-        }
-        if (headerLength >= 0) {
-            writeDecimal(out, headerLength);
-            out.writeByte(' ');
-        }
-        writeDecimal(out, messageLength);
-        out.writeBytes(CRLF);
-        out.writeBytes(message, messageIndex, messageLength);
-        out.writeBytes(CRLF);
     }
 
     public static void writePing(ByteBuf out) {
@@ -98,22 +54,6 @@ public final class NatsEncoder {
         out.writeBytes(ERR_END);
     }
 
-
-    /** Writes a non-negative int as ASCII digits, without allocating. */
-    public static void writeDecimal(ByteBuf out, int value) {
-        if (value < 10) {
-            out.writeByte('0' + value);
-            return;
-        }
-        int n = digits(value);
-        int end = out.writerIndex() + n;
-        out.ensureWritable(n);
-        for (int i = end - 1; i >= end - n; i--) {
-            out.setByte(i, '0' + value % 10);
-            value /= 10;
-        }
-        out.writerIndex(end);
-    }
 
     /** Number of decimal digits of a non-negative int. */
     public static int digits(int value) {

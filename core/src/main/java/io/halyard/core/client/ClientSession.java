@@ -16,7 +16,6 @@ import io.halyard.protocol.ProtocolError;
 import io.halyard.protocol.PublishFrame;
 import io.netty.buffer.ByteBuf;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -721,9 +720,5 @@ public final class ClientSession implements ParserListener {
     @Override
     public String toString() {
         return transport.remoteAddress() + " - cid:" + clientId;
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }
