@@ -1,0 +1,201 @@
+package io.halyard.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Opens a store directory: replays the delete journal, then validates every record of every
+ * segment, rebuilding the sparse indexes, the per-segment subject summaries and the per-subject
+ * state in one pass.
+ *
+ * <ul>
+ *   <li>A record that fails its checksum is never served: the sequences it covered are counted lost,
+ *       logged, and become gaps; the records after it are kept.
+ *   <li>Damage that runs to the end of the newest segment is a torn write: it is truncated.
+ *   <li>Damage in the delete journal is logged: deletions it recorded may reappear (never data that
+ *       was not written).
+ * </ul>
+ */
+final class FileStoreRecovery {
+    private static final System.Logger LOG = System.getLogger("io.halyard.log");
+
+    final List<LogSegment> segments = new ArrayList<>();
+    final HashMap<String, SubjectEntry> subjects = new HashMap<>();
+    final SequenceRanges deletions = new SequenceRanges();
+    long lastSequence;
+    long lastTimestampNanos;
+    long messages;
+    long bytes;
+    long lostMessages;
+    long journalEnd;
+    long truncatedBytes;
+
+    private final Path directory;
+    private final String name;
+
+    FileStoreRecovery(Path directory, String name) {
+        this.directory = directory;
+        this.name = name;
+    }
+
+    void run(DeleteJournal journal) throws IOException {
+        replayJournal(journal);
+        List<Path> files = segmentFiles();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            long base = Long.parseLong(file.getFileName().toString().substring(0, 20));
+            boolean newest = i == files.size() - 1;
+            long nextBase = newest ? -1 : Long.parseLong(files.get(i + 1).getFileName().toString().substring(0, 20));
+            segments.add(recoverSegment(file, base, newest, nextBase));
+        }
+        if (!segments.isEmpty()) {
+            lastSequence = Math.max(lastSequence, segments.get(segments.size() - 1).baseSequence - 1);
+        }
+    }
+
+    private void replayJournal(DeleteJournal journal) throws IOException {
+        RecordScanner scanner = new RecordScanner(journal.channel());
+        long end = scanner.scan(new RecordScanner.Visitor() {
+            @Override
+            public void record(ByteBuffer buf, int offset, long position) {
+                if (buf.get(offset + RecordFormat.OFF_TYPE) != RecordFormat.TYPE_DELETION) {
+                    return;
+                }
+                lastSequence = Math.max(lastSequence, buf.getLong(offset + RecordFormat.OFF_SEQUENCE));
+                int n = DeleteJournal.rangeCount(buf, offset);
+                for (int r = 0; r < n; r++) {
+                    deletions.add(DeleteJournal.rangeFrom(buf, offset, r), DeleteJournal.rangeTo(buf, offset, r));
+                }
+            }
+
+            @Override
+            public void damaged(long from, long to) {
+                LOG.log(System.Logger.Level.ERROR, "store {0}: delete journal damaged at bytes {1}..{2}; "
+                        + "deletions recorded there may reappear", name, from, to);
+            }
+        });
+        deletions.seal();
+        long size = journal.channel().size();
+        if (end < size) {
+            LOG.log(System.Logger.Level.WARNING, "store {0}: truncating {1} bytes of torn tail from the delete journal",
+                    name, size - end);
+            journal.channel().truncate(end);
+            journal.channel().force(true);
+        }
+        journal.appendPosition = end;
+        journal.writtenPosition = end;
+        journalEnd = end;
+    }
+
+    private List<Path> segmentFiles() throws IOException {
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.filter(p -> p.getFileName().toString().matches("\\d{20}\\.log"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
+    private LogSegment recoverSegment(Path file, long base, boolean newest, long nextBase) throws IOException {
+        LogSegment segment = LogSegment.open(file, base, 0);
+        long[] previous = {base - 1};
+        boolean[] damagedBefore = {false};
+        RecordScanner scanner = new RecordScanner(segment.writeChannel());
+        long end = scanner.scan(new RecordScanner.Visitor() {
+            @Override
+            public void record(ByteBuffer buf, int offset, long position) {
+                if (buf.get(offset + RecordFormat.OFF_TYPE) != RecordFormat.TYPE_MESSAGE) {
+                    return;
+                }
+                long seq = buf.getLong(offset + RecordFormat.OFF_SEQUENCE);
+                if (seq <= previous[0]) {
+                    LOG.log(System.Logger.Level.ERROR, "store {0}: {1} has sequence {2} after {3}; skipped",
+                            name, file.getFileName(), seq, previous[0]);
+                    return;
+                }
+                if (seq > previous[0] + 1) {
+                    lose(segment, previous[0] + 1, seq - 1, damagedBefore[0]);
+                }
+                if (damagedBefore[0]) {
+                    segment.indexResumePoint(seq, position);
+                }
+                damagedBefore[0] = false;
+                previous[0] = seq;
+                addMessage(segment, buf, offset, position, seq);
+            }
+
+            @Override
+            public void damaged(long from, long to) {
+                LOG.log(System.Logger.Level.ERROR, "store {0}: {1} bytes {2}..{3} fail their checksum; never served",
+                        name, file.getFileName(), from, to);
+                damagedBefore[0] = true;
+                segment.addDamage(from, to);
+            }
+        });
+        long size = segment.writeChannel().size();
+        if (end < size) {
+            if (newest) {
+                LOG.log(System.Logger.Level.WARNING, "store {0}: truncating {1} bytes of torn tail from {2}",
+                        name, size - end, file.getFileName());
+                segment.writeChannel().truncate(end);
+                segment.writeChannel().force(true);
+                truncatedBytes += size - end;
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "store {0}: {1} bytes {2}..{3} fail their checksum; never served",
+                        name, file.getFileName(), end, size);
+                if (nextBase > previous[0] + 1) {
+                    lose(segment, previous[0] + 1, nextBase - 1, true);
+                }
+            }
+        }
+        segment.appendPosition = end;
+        segment.durableBytes = end;
+        return segment;
+    }
+
+    private void lose(LogSegment segment, long from, long to, boolean damaged) {
+        if (!damaged) {
+            return; // a gap between intact records is where earlier records were compacted away
+        }
+        long lost = 0;
+        for (long s = from; s <= to; s++) {
+            if (!deletions.contains(s) && segment.deleted.add(s)) {
+                lost++;
+            }
+        }
+        if (lost > 0) {
+            lostMessages += lost;
+            LOG.log(System.Logger.Level.ERROR, "store {0}: sequences {1}..{2} lost to damage ({3} messages)",
+                    name, from, to, lost);
+        }
+        lastSequence = Math.max(lastSequence, to);
+    }
+
+    private void addMessage(LogSegment segment, ByteBuffer buf, int offset, long position, long seq) {
+        String subject = RecordFormat.subject(buf, offset);
+        SubjectEntry entry = subjects.get(subject);
+        String canonical = entry != null ? entry.subject : subject;
+        long accounted = RecordFormat.accountedBytes(buf, offset);
+        long ts = buf.getLong(offset + RecordFormat.OFF_TIMESTAMP);
+        segment.onMessage(seq, ts, canonical, position, accounted);
+        lastSequence = Math.max(lastSequence, seq);
+        lastTimestampNanos = Math.max(lastTimestampNanos, ts);
+        if (deletions.contains(seq)) {
+            segment.delete(seq, accounted);
+            return;
+        }
+        if (entry == null) {
+            entry = new SubjectEntry(canonical, seq);
+            subjects.put(canonical, entry);
+        }
+        entry.last = seq;
+        entry.count++;
+        messages++;
+        bytes += accounted;
+    }
+}

@@ -1,0 +1,151 @@
+package io.halyard.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * Walks the records of one segment forward from a position, reading the file in large chunks and
+ * checking every record's checksum before exposing it. A record that fails the check ends the walk
+ * with {@link #corruptAt()} set: it is never returned as data.
+ *
+ * <p>Not thread-safe; one per read.
+ */
+final class SegmentCursor {
+    private final LogSegment segment;
+    private final long end;
+    private final CRC32C crc = new CRC32C();
+    private ByteBuffer buf;
+    /** File position of buf[0]. */
+    private long bufStart;
+    private int bufLength;
+    /** Offset in buf of the current record, and of the next one. */
+    private int at = -1;
+    private int next;
+    private long corruptAt = -1;
+
+    SegmentCursor(LogSegment segment, long position, long end, int bufferBytes) {
+        this.segment = segment;
+        this.end = end;
+        this.buf = ByteBuffer.allocate(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
+        this.bufStart = position;
+        this.bufLength = 0;
+        this.next = 0;
+    }
+
+    /** Advances to the next valid record; false at the end of readable data or at a corrupt record. */
+    boolean next() throws IOException {
+        long position = bufStart + next;
+        if (position >= end || corruptAt >= 0) {
+            return false;
+        }
+        if (!ensure(next, RecordFormat.HEADER_BYTES)) {
+            return fail(position);
+        }
+        int length = buf.getInt(next + RecordFormat.OFF_LENGTH);
+        if (length < RecordFormat.HEADER_BYTES || length > RecordFormat.MAX_RECORD_BYTES
+                || position + length > end) {
+            return fail(position);
+        }
+        if (!ensure(next, length)) {
+            return fail(position);
+        }
+        if (!RecordFormat.isValid(buf, next, bufLength - next, crc)) {
+            return fail(position);
+        }
+        at = next;
+        next = at + length;
+        return true;
+    }
+
+    private boolean fail(long position) throws IOException {
+        long resume = segment.damageEndingAfter(position);
+        if (resume > position && resume < end) {
+            // Known damage, found and reported on recovery: step over it.
+            bufStart = resume;
+            bufLength = 0;
+            next = 0;
+            at = -1;
+            return next();
+        }
+        corruptAt = position;
+        at = -1;
+        return false;
+    }
+
+    /** Makes {@code length} bytes from buffer offset {@code from} available, refilling or growing. */
+    private boolean ensure(int from, int length) throws IOException {
+        if (from + length <= bufLength) {
+            return true;
+        }
+        long filePosition = bufStart + from;
+        if (filePosition + length > end) {
+            return false;
+        }
+        if (length > buf.capacity()) {
+            buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        buf.clear();
+        int want = (int) Math.min(buf.capacity(), end - filePosition);
+        buf.limit(want);
+        while (buf.hasRemaining()) {
+            int n = segment.read(buf, filePosition + buf.position());
+            if (n < 0) {
+                break;
+            }
+        }
+        bufStart = filePosition;
+        bufLength = buf.position();
+        next = 0;
+        if (at >= 0) {
+            at = -1;
+        }
+        return length <= bufLength;
+    }
+
+    /** The file position of the first record that failed validation, or -1. */
+    long corruptAt() {
+        return corruptAt;
+    }
+
+    long position() {
+        return bufStart + at;
+    }
+
+    ByteBuffer buffer() {
+        return buf;
+    }
+
+    int offset() {
+        return at;
+    }
+
+    byte type() {
+        return buf.get(at + RecordFormat.OFF_TYPE);
+    }
+
+    long sequence() {
+        return buf.getLong(at + RecordFormat.OFF_SEQUENCE);
+    }
+
+    long timestampNanos() {
+        return buf.getLong(at + RecordFormat.OFF_TIMESTAMP);
+    }
+
+    int length() {
+        return buf.getInt(at + RecordFormat.OFF_LENGTH);
+    }
+
+    boolean subjectEquals(String subject) {
+        return RecordFormat.subjectEquals(buf, at, subject);
+    }
+
+    String subject() {
+        return RecordFormat.subject(buf, at);
+    }
+
+    StoredMessage message(String knownSubject) {
+        return RecordFormat.decodeMessage(buf, at, knownSubject);
+    }
+}

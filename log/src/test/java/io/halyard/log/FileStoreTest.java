@@ -1,0 +1,268 @@
+package io.halyard.log;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What only the file store does: files, restarts, torn writes, damage, group commit. */
+class FileStoreTest {
+    private static final long WAIT = TimeUnit.SECONDS.toNanos(10);
+
+    @TempDir
+    Path dir;
+
+    private StoreOptions options() {
+        return StoreOptions.defaults(dir).withSegmentMaxBytes(4096);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static long appendDurable(StreamStore store, String subject, String payload) throws InterruptedException {
+        long seq = store.append(subject, null, bytes(payload));
+        assertTrue(seq > 0, "append rejected: " + seq);
+        assertTrue(store.awaitDurable(seq, WAIT));
+        return seq;
+    }
+
+    private List<Path> segmentFiles() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".log")
+                    && !p.getFileName().toString().equals(DeleteJournal.FILE_NAME)).sorted().toList();
+        }
+    }
+
+    @Test
+    void shouldReadBackEveryMessageAfterReopenAcrossManySegments() throws Exception {
+        try (FileStore store = FileStore.open(options())) {
+            for (int i = 1; i <= 500; i++) {
+                store.append("orders." + (i % 7), bytes("h" + i), bytes("payload-" + i));
+            }
+            assertTrue(store.awaitDurable(500, WAIT));
+            assertTrue(store.segmentCount() > 5, "segments: " + store.segmentCount());
+        }
+        try (FileStore store = FileStore.open(options())) {
+            StoreState st = store.state();
+            assertEquals(500, st.messages());
+            assertEquals(1, st.firstSequence());
+            assertEquals(500, st.lastSequence());
+            assertEquals(7, st.subjects());
+            for (int i = 1; i <= 500; i++) {
+                StoredMessage m = store.get(i);
+                assertNotNull(m, "seq " + i);
+                assertEquals("orders." + (i % 7), m.subject());
+                assertArrayEquals(bytes("h" + i), m.headers());
+                assertArrayEquals(bytes("payload-" + i), m.payload());
+            }
+            assertEquals(501, store.append("orders.1", null, bytes("next")));
+            assertEquals(497, store.getLast(SubjectFilter.of("orders.0")).sequence());
+            assertEquals(14, store.getNext(8, SubjectFilter.of("orders.0")).sequence());
+        }
+    }
+
+    @Test
+    void shouldTellTheListenerInSequenceOrderOncePerGroupCommit() throws Exception {
+        AtomicLong lastSeen = new AtomicLong();
+        AtomicLong calls = new AtomicLong();
+        AtomicLong outOfOrder = new AtomicLong();
+        StoreOptions o = options().withSegmentMaxBytes(1 << 20).withListener(seq -> {
+            if (seq <= lastSeen.get()) {
+                outOfOrder.incrementAndGet();
+            }
+            lastSeen.set(seq);
+            calls.incrementAndGet();
+        });
+        try (FileStore store = FileStore.open(o)) {
+            for (int i = 0; i < 20_000; i++) {
+                store.append("a", null, bytes("x"));
+            }
+            assertTrue(store.awaitDurable(20_000, WAIT));
+            assertEquals(20_000, lastSeen.get());
+            assertEquals(0, outOfOrder.get());
+            assertTrue(calls.get() < 20_000, "group commit should batch; calls=" + calls.get());
+        }
+    }
+
+    @Test
+    void shouldKeepDeletionsAndPurgesAcrossRestart() throws Exception {
+        try (FileStore store = FileStore.open(options())) {
+            for (int i = 1; i <= 100; i++) {
+                store.append(i % 2 == 0 ? "even" : "odd", null, bytes("m" + i));
+            }
+            assertTrue(store.awaitDurable(100, WAIT));
+            assertTrue(store.delete(50));
+            assertTrue(store.delete(51));
+            assertEquals(49, store.purge(SubjectFilter.of("odd"), 0, 0));
+            store.sync();
+        }
+        try (FileStore store = FileStore.open(options())) {
+            StoreState st = store.state();
+            assertEquals(49, st.messages());
+            assertEquals(2, st.firstSequence());
+            assertEquals(100, st.lastSequence());
+            assertNull(store.get(50));
+            assertNull(store.get(51));
+            assertNull(store.get(1));
+            assertEquals(1, store.subjectCounts(SubjectFilter.ALL).size());
+            assertEquals(49L, store.subjectCounts(SubjectFilter.ALL).get("even"));
+        }
+    }
+
+    @Test
+    void shouldContinueSequencesAfterPurgeAllAndRestart() throws Exception {
+        try (FileStore store = FileStore.open(options())) {
+            for (int i = 1; i <= 300; i++) {
+                store.append("s", null, bytes("m" + i));
+            }
+            assertTrue(store.awaitDurable(300, WAIT));
+            assertEquals(300, store.purge(null, 0, 0));
+            assertEquals(1, store.segmentCount());
+        }
+        assertEquals(1, segmentFiles().size());
+        try (FileStore store = FileStore.open(options())) {
+            StoreState st = store.state();
+            assertEquals(0, st.messages());
+            assertEquals(300, st.lastSequence());
+            assertEquals(301, st.firstSequence());
+            assertEquals(301, store.append("s", null, bytes("again")));
+        }
+    }
+
+    @Test
+    void shouldNotResurrectMessagesRemovedByLimitsAfterRestart() throws Exception {
+        StoreOptions o = options().withLimits(StoreLimits.NONE.withMaxMessages(10));
+        try (FileStore store = FileStore.open(o)) {
+            for (int i = 1; i <= 200; i++) {
+                store.append("s", null, bytes("m" + i));
+            }
+            assertTrue(store.awaitDurable(200, WAIT));
+            assertEquals(10, store.state().messages());
+            assertTrue(store.segmentCount() <= 2, "old segments dropped: " + store.segmentCount());
+        }
+        // Reopen with a larger limit: what was removed must stay removed.
+        try (FileStore store = FileStore.open(o.withLimits(StoreLimits.NONE))) {
+            StoreState st = store.state();
+            assertEquals(10, st.messages());
+            assertEquals(191, st.firstSequence());
+            assertNull(store.get(190));
+            assertNotNull(store.get(191));
+        }
+    }
+
+    @Test
+    void shouldTruncateATornTailAndKeepEverythingBeforeIt() throws Exception {
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
+            for (int i = 1; i <= 10; i++) {
+                appendDurable(store, "s", "m" + i);
+            }
+        }
+        Path seg = segmentFiles().get(0);
+        long size = Files.size(seg);
+        // Half a record: a write torn by a crash.
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+            ByteBuffer torn = ByteBuffer.allocate(20);
+            torn.putInt(0, 12345).putInt(4, 60);
+            ch.write(torn, size);
+        }
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
+            assertEquals(10, store.state().messages());
+            assertEquals(size, Files.size(seg));
+            assertEquals(11, store.append("s", null, bytes("m11")));
+            assertTrue(store.awaitDurable(11, WAIT));
+        }
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
+            assertEquals(11, store.state().messages());
+            assertArrayEquals(bytes("m11"), store.get(11).payload());
+        }
+    }
+
+    @Test
+    void shouldNeverServeADamagedRecordAndKeepTheRecordsAfterIt() throws Exception {
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
+            for (int i = 1; i <= 10; i++) {
+                appendDurable(store, "s", "message-" + i);
+            }
+        }
+        Path seg = segmentFiles().get(0);
+        byte[] data = Files.readAllBytes(seg);
+        int recordLength = RecordFormat.recordLength(1, 0, "message-1".length());
+        // Flip one bit in the payload of record 5 (sequence 5).
+        data[4 * recordLength + RecordFormat.HEADER_BYTES + 3] ^= 0x10;
+        Files.write(seg, data);
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
+            StoreState st = store.state();
+            assertEquals(9, st.messages());
+            assertEquals(1, st.lostMessages());
+            assertNull(store.get(5));
+            for (int i = 1; i <= 10; i++) {
+                if (i != 5) {
+                    assertArrayEquals(bytes("message-" + i), store.get(i).payload());
+                }
+            }
+            assertEquals(11, store.append("s", null, bytes("message-11")));
+        }
+    }
+
+    @Test
+    void shouldRefuseASecondOpenOfTheSameDirectory() throws Exception {
+        try (FileStore store = FileStore.open(options())) {
+            assertThrows(IOException.class, () -> FileStore.open(options()));
+        }
+    }
+
+    @Test
+    void shouldRejectAppendsAfterClose() throws Exception {
+        FileStore store = FileStore.open(options());
+        store.close();
+        assertEquals(StreamStore.REJECTED_UNAVAILABLE, store.append("s", null, bytes("x")));
+    }
+
+    @Test
+    void shouldCompleteAppendsInEveryDurabilityMode() throws Exception {
+        for (DurabilityMode mode : DurabilityMode.values()) {
+            Path sub = dir.resolve(mode.name());
+            StoreOptions o = StoreOptions.defaults(sub).withDurability(mode).withSyncIntervalNanos(1_000_000);
+            try (FileStore store = FileStore.open(o)) {
+                for (int i = 1; i <= 1000; i++) {
+                    store.append("s", null, bytes("m" + i));
+                }
+                assertTrue(store.awaitDurable(1000, WAIT), mode.name());
+            }
+            try (FileStore store = FileStore.open(o)) {
+                assertEquals(1000, store.state().messages(), mode.name());
+            }
+        }
+    }
+
+    @Test
+    void shouldDropSegmentFilesWhoseMessagesAreAllGone() throws Exception {
+        try (FileStore store = FileStore.open(options())) {
+            for (int i = 1; i <= 400; i++) {
+                store.append("s", null, bytes("m" + i));
+            }
+            assertTrue(store.awaitDurable(400, WAIT));
+            int before = segmentFiles().size();
+            assertEquals(300, store.purge(null, 301, 0));
+            assertTrue(segmentFiles().size() < before, segmentFiles().size() + " vs " + before);
+            assertEquals(301, store.state().firstSequence());
+        }
+    }
+}
