@@ -11,6 +11,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -65,19 +66,33 @@ public final class HalyardServer {
 
     /** Binds the client port. Throws when the port cannot be bound or TLS cannot be loaded. */
     public HalyardServer start() throws InterruptedException {
-        SslContext ssl = options.tls == null ? null : Tls.serverContext(options.tls);
+        return start(null);
+    }
+
+    /**
+     * Starts serving on the client socket {@code early} (already listening, see {@link EarlyListener}),
+     * or binds the client port when {@code early} is null. Throws when the port cannot be bound or TLS
+     * cannot be loaded; {@code early} is then closed.
+     */
+    public HalyardServer start(EarlyListener early) throws InterruptedException {
+        SslContext ssl;
+        try {
+            ssl = options.tls == null ? null : Tls.serverContext(options.tls);
+        } catch (RuntimeException e) {
+            if (early != null) {
+                early.close();
+            }
+            throw e;
+        }
         long tlsTimeoutMillis = options.tls == null ? 0 : options.tls.timeout.toMillis();
         long writeDeadlineMillis = options.writeDeadline.toMillis();
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         workerGroup = new MultiThreadIoEventLoopGroup(eventLoops(), io);
-        Class<? extends ServerSocketChannel> channelClass =
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap b = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(channelClass)
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, EarlyListener.BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // The pooled allocator (what DeliveryPathBenchmark measures); Netty 4.2's default
@@ -97,8 +112,14 @@ public final class HalyardServer {
                 });
         int port = options.port < 0 ? 0 : options.port;
         try {
-            serverChannel = b.bind(options.host, port).sync().channel();
+            serverChannel = early == null
+                    ? b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                            .bind(options.host, port).sync().channel()
+                    : serveOn(b, early, epoll);
         } catch (Exception e) {
+            if (early != null) {
+                early.close();
+            }
             bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot listen on " + options.host + ":" + port + ": " + e.getMessage(), e);
@@ -119,6 +140,22 @@ public final class HalyardServer {
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready ({0} transport)", epoll ? "epoll" : "nio");
         return this;
+    }
+
+    /**
+     * Registers the already listening {@code early} socket with the boss loop; being bound, the channel
+     * is active at once and starts accepting, connections queued in the backlog first.
+     */
+    private static Channel serveOn(ServerBootstrap b, EarlyListener early, boolean epoll) throws Exception {
+        ServerSocketChannel channel = epoll
+                ? new EpollServerSocketChannel(early.handOverDescriptor())
+                : new NioServerSocketChannel(early.handOverChannel());
+        try {
+            return b.channelFactory((ChannelFactory<ServerSocketChannel>) () -> channel).register().sync().channel();
+        } catch (Exception | Error e) {
+            channel.unsafe().closeForcibly();
+            throw e;
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import io.halyard.server.config.ServerOptions;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.ref.Reference;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -46,7 +47,13 @@ import java.util.function.Supplier;
  * {@code nats-server}); the default is {@code halyard}.
  */
 public final class Main {
-    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+    /**
+     * Main's logger, created on first use: finding the logging system costs ~15 ms of class loading,
+     * which would otherwise come before the client port is bound.
+     */
+    private static final class Log {
+        static final System.Logger LOG = System.getLogger(Main.class.getName());
+    }
 
     /** System property naming the executable, for the ports file (set by the launcher scripts). */
     public static final String EXE_PROPERTY = "halyard.exe";
@@ -99,28 +106,49 @@ public final class Main {
             err.println(exe + ": " + e.getMessage());
             return 1;
         }
-        return serve(exe, options, () -> loadOptions(allArgs, env), err);
+        // Listen before anything heavy is loaded: harnesses connect a few hundred ms after the spawn.
+        EarlyListener early = null;
+        if (EarlyListener.canHandOver()) {
+            try {
+                early = EarlyListener.bind(options.host, options.port);
+            } catch (IOException | RuntimeException e) {
+                err.println(exe + ": cannot start: cannot listen on " + options.host + ":" + Math.max(options.port, 0)
+                        + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        try {
+            return serve(exe, options, early, () -> loadOptions(allArgs, env), err);
+        } finally {
+            // Netty owns the socket now; the java.nio object must outlive it (see EarlyListener).
+            Reference.reachabilityFence(early);
+        }
     }
 
     /**
      * Starts the server and blocks until a signal stops it (-1); 1 if it cannot start.
      *
+     * @param early  the client socket, already listening, or null for the server to bind it
      * @param reload loads the options again, for a config reload
      */
-    private static int serve(String exe, ServerOptions options, Supplier<ServerOptions> reload, PrintStream err) {
+    private static int serve(String exe, ServerOptions options, EarlyListener early, Supplier<ServerOptions> reload,
+                             PrintStream err) {
         HalyardServer server;
         ProcessFiles files = new ProcessFiles(exe, options);
         try {
             Logging.configure(options.debug, options.trace, options.logTime, options.logFile);
-            LOG.log(System.Logger.Level.INFO, "Starting halyard v{0} (nats-server protocol v{1})",
+            Log.LOG.log(System.Logger.Level.INFO, "Starting halyard v{0} (nats-server protocol v{1})",
                     Broker.HALYARD_VERSION, Broker.NATS_COMPATIBLE_VERSION);
-            options.warnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+            options.warnings.forEach(w -> Log.LOG.log(System.Logger.Level.WARNING, w));
             warnIfJetStream(options);
-            server = new HalyardServer(options).start();
+            server = new HalyardServer(options).start(early);
             files.write(server.port(), server.webSocketPort());
         } catch (Exception e) {
+            if (early != null) {
+                early.close(); // unless the server took it over
+            }
             err.println(exe + ": cannot start: " + e.getMessage());
-            LOG.log(System.Logger.Level.DEBUG, "start failure", e);
+            Log.LOG.log(System.Logger.Level.DEBUG, "start failure", e);
             return 1;
         }
         new Reload(server, options, reload).installSignalHandler();
@@ -227,19 +255,19 @@ public final class Main {
     static boolean trap(String name, String goName, Runnable action) {
         try {
             sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> {
-                LOG.log(System.Logger.Level.INFO, "Trapped \"{0}\" signal", goName);
+                Log.LOG.log(System.Logger.Level.INFO, "Trapped \"{0}\" signal", goName);
                 action.run();
             });
             if (previous == sun.misc.SignalHandler.SIG_IGN) {
                 // A lost reload is worth a warning; an ignored SIGINT is normal for a background job.
-                LOG.log("HUP".equals(name) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                Log.LOG.log("HUP".equals(name) ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
                         "SIG{0} is ignored by this process (started under nohup or in the background?); "
                                 + "Halyard does not act on it", name);
                 return false;
             }
             return true;
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            LOG.log(System.Logger.Level.WARNING, "Cannot handle SIG{0}: {1}", name, e.getMessage());
+            Log.LOG.log(System.Logger.Level.WARNING, "Cannot handle SIG{0}: {1}", name, e.getMessage());
             return false;
         }
     }
@@ -255,7 +283,7 @@ public final class Main {
 
     private static void warnIfJetStream(ServerOptions options) {
         if (options.jetStream) {
-            LOG.log(System.Logger.Level.WARNING, "JetStream is not implemented by Halyard yet: -js / jetstream "
+            Log.LOG.log(System.Logger.Level.WARNING, "JetStream is not implemented by Halyard yet: -js / jetstream "
                     + "is accepted but ignored, the server starts without JetStream");
         }
     }
@@ -289,7 +317,7 @@ public final class Main {
                 try {
                     Files.deleteIfExists(portsFile);
                 } catch (IOException e) {
-                    LOG.log(System.Logger.Level.ERROR, "Error cleaning up ports file {0}: {1}", portsFile, e.getMessage());
+                    Log.LOG.log(System.Logger.Level.ERROR, "Error cleaning up ports file {0}: {1}", portsFile, e.getMessage());
                 }
             }
         }
@@ -344,7 +372,7 @@ public final class Main {
                         .forEach(a -> hosts.add(urlHost(a)));
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot list interfaces for the ports file", e);
+            Log.LOG.log(System.Logger.Level.DEBUG, "cannot list interfaces for the ports file", e);
         }
         if (hosts.isEmpty()) {
             hosts.add("127.0.0.1");

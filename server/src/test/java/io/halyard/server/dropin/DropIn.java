@@ -40,14 +40,23 @@ final class DropIn {
         return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
-    /** {@code java -cp <this test class path> -D... io.halyard.server.Main}. */
+    /** The JVM option the server jar's manifest stands for ({@code Add-Exports}), so the early listener is used. */
+    static final String ADD_EXPORTS = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
+
+    /** {@code java -cp <this test class path> -D... io.halyard.server.Main}, as {@code java -jar} runs it. */
     static List<String> serverCommand(String exeName) {
+        return serverCommand(exeName, List.of(ADD_EXPORTS));
+    }
+
+    /** As {@link #serverCommand(String)}, with {@code jvmOptions} in place of {@link #ADD_EXPORTS}. */
+    static List<String> serverCommand(String exeName, List<String> jvmOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java().toString());
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("-Dhalyard.exe=" + exeName);
         cmd.add("-XX:TieredStopAtLevel=1"); // starts faster; tests do not need peak speed
+        cmd.addAll(jvmOptions);
         cmd.add("io.halyard.server.Main");
         return cmd;
     }
@@ -105,7 +114,12 @@ final class DropIn {
         }
 
         static Child start(List<String> args, Map<String, String> env) throws IOException {
-            List<String> cmd = serverCommand("nats-server");
+            return start(List.of(ADD_EXPORTS), args, env);
+        }
+
+        /** Starts a server with {@code jvmOptions} in place of {@link #ADD_EXPORTS}. */
+        static Child start(List<String> jvmOptions, List<String> args, Map<String, String> env) throws IOException {
+            List<String> cmd = serverCommand("nats-server", jvmOptions);
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().putAll(env);
