@@ -1,6 +1,5 @@
 package io.halyard.core;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halyard.core.client.ClientSession;
 import io.halyard.core.client.DeliveryBatch;
 import io.halyard.core.client.Subscription;
@@ -11,7 +10,6 @@ import io.halyard.protocol.PublishFrame;
 
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,8 +30,6 @@ public final class Broker {
     public static final String NATS_COMPATIBLE_VERSION = "2.11.0";
     /** Halyard's own version, advertised beside it. */
     public static final String HALYARD_VERSION = "0.1.0";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BrokerConfig config;
     private final LongSupplier nanoClock;
@@ -150,39 +146,11 @@ public final class Broker {
 
     /** The INFO JSON sent to a new connection. */
     public String infoJson(ClientSession session) {
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("server_id", config.serverId);
-        info.put("server_name", config.serverName);
-        info.put("version", NATS_COMPATIBLE_VERSION);
-        info.put("halyard_version", HALYARD_VERSION);
-        info.put("proto", 1);
-        info.put("go", "halyard");
-        info.put("host", config.host);
-        info.put("port", config.port);
-        info.put("headers", true);
-        if (config.authenticator.required()) {
-            info.put("auth_required", true);
-        }
-        if (config.tlsRequired) {
-            info.put("tls_required", true);
-        }
-        if (config.tlsVerify) {
-            info.put("tls_verify", true);
-        }
-        info.put("max_payload", config.maxPayload);
-        if (config.jetStream) {
-            info.put("jetstream", true);
-        }
-        info.put("client_id", session.clientId());
-        String ip = session.clientIp();
-        if (ip != null) {
-            info.put("client_ip", ip);
-        }
-        try {
-            return JSON.writeValueAsString(info);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return InfoJson.of(config, clientPort(), session.clientId(), session.clientIp());
     }
 
+    /** The client port as INFO describes it; read per connection, since the port is known only once bound. */
+    private ListenerInfo clientPort() {
+        return new ListenerInfo(config.host, config.port, config.tlsRequired, false);
+    }
 }
