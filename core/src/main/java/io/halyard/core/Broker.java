@@ -60,13 +60,21 @@ public final class Broker {
         return stats;
     }
 
+    /** {@link #accept(Transport, ListenerInfo)} for a connection to the client port. */
+    public ClientSession accept(Transport transport) {
+        return accept(transport, null);
+    }
+
     /**
      * Creates the session of a new connection and sends it INFO — or, beyond max_connections, sends
      * {@code -ERR 'maximum connections exceeded'}, closes it and returns the (closed) session.
+     *
+     * @param listener what INFO says about the listener the connection came through (host, port,
+     *                 TLS), or null for the client port
      */
-    public ClientSession accept(Transport transport) {
+    public ClientSession accept(Transport transport, ListenerInfo listener) {
         long cid = nextClientId.incrementAndGet();
-        ClientSession session = new ClientSession(this, transport, cid);
+        ClientSession session = new ClientSession(this, transport, cid, listener);
         stats.connectionsAccepted.incrementAndGet();
         if (clients.size() >= config.maxConnections) {
             session.rejectMaxConnections();
@@ -144,9 +152,10 @@ public final class Broker {
         return !sub.isClosed() && (from == null || from.echo() || sub.owner() != from);
     }
 
-    /** The INFO JSON sent to a new connection. */
+    /** The INFO JSON sent to a new connection, describing the listener it came through. */
     public String infoJson(ClientSession session) {
-        return InfoJson.of(config, clientPort(), session.clientId(), session.clientIp());
+        ListenerInfo listener = session.listener() != null ? session.listener() : clientPort();
+        return InfoJson.of(config, listener, session.clientId(), session.clientIp());
     }
 
     /** The client port as INFO describes it; read per connection, since the port is known only once bound. */

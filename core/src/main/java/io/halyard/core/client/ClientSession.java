@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.halyard.core.Broker;
 import io.halyard.core.BrokerConfig;
+import io.halyard.core.ListenerInfo;
 import io.halyard.core.auth.Authenticator;
 import io.halyard.core.auth.Credentials;
 import io.halyard.core.auth.Permissions;
@@ -56,6 +57,7 @@ public final class ClientSession implements ParserListener {
     private final Broker broker;
     private final BrokerConfig config;
     private final Transport transport;
+    private final ListenerInfo listener;
     private final long clientId;
     private final Outbound outbound;
     private final NatsParser parser;
@@ -98,8 +100,13 @@ public final class ClientSession implements ParserListener {
     private long messagesIn;
     private long bytesIn;
 
-    public ClientSession(Broker broker, Transport transport, long clientId) {
+    /**
+     * @param listener what INFO says about the listener the connection came through, or null for the
+     *                 client port
+     */
+    public ClientSession(Broker broker, Transport transport, long clientId, ListenerInfo listener) {
         this.broker = broker;
+        this.listener = listener;
         this.config = broker.config();
         this.transport = transport;
         this.clientId = clientId;
@@ -664,6 +671,11 @@ public final class ClientSession implements ParserListener {
 
     public long clientId() {
         return clientId;
+    }
+
+    /** The listener the connection came through, as INFO describes it; null for the client port. */
+    public ListenerInfo listener() {
+        return listener;
     }
 
     public boolean echo() {

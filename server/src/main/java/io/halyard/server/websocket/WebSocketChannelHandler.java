@@ -1,6 +1,7 @@
 package io.halyard.server.websocket;
 
 import io.halyard.core.Broker;
+import io.halyard.core.ListenerInfo;
 import io.halyard.core.client.ClientSession;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,13 +48,16 @@ final class WebSocketChannelHandler extends ChannelInboundHandlerAdapter {
     private static final String X_FORWARDED_FOR = "X-Forwarded-For";
 
     private final Broker broker;
+    private final ListenerInfo listener;
     private final long upgradeTimeoutMillis;
     private ScheduledFuture<?> upgradeDeadline;
     private WebSocketTransport transport;
     private ClientSession session;
 
-    WebSocketChannelHandler(Broker broker, long upgradeTimeoutMillis) {
+    /** @param listener what INFO tells the client about the websocket listener */
+    WebSocketChannelHandler(Broker broker, ListenerInfo listener, long upgradeTimeoutMillis) {
         this.broker = broker;
+        this.listener = listener;
         this.upgradeTimeoutMillis = upgradeTimeoutMillis;
     }
 
@@ -76,7 +80,7 @@ final class WebSocketChannelHandler extends ChannelInboundHandlerAdapter {
             HttpHeaders headers = done.requestHeaders();
             transport = new WebSocketTransport(ctx.channel(), forwardedIp(headers),
                     isBrowser(headers) ? WebSocketTransport.BROWSER_MAX_FRAME_BYTES : 0, this::closeReason);
-            session = broker.accept(transport);
+            session = broker.accept(transport, listener);
             return;
         }
         ctx.fireUserEventTriggered(evt);

@@ -1,6 +1,7 @@
 package io.halyard.server.websocket;
 
 import io.halyard.core.Broker;
+import io.halyard.core.ListenerInfo;
 import io.halyard.server.Tls;
 import io.halyard.server.config.ServerOptions;
 import io.netty.bootstrap.ServerBootstrap;
@@ -55,7 +56,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>With a {@code tls} block, TLS from the first byte ({@code wss://}); nats-server refuses to
  *       start without TLS unless {@code no_tls: true}, which the config loader enforces.</li>
  * </ul>
- * The server sends INFO as soon as the upgrade completes, and binary messages only.
+ * The server sends INFO as soon as the upgrade completes, and binary messages only. INFO describes this
+ * listener, as nats-server's does for WebSocket clients: its {@code host} and {@code port}, and
+ * {@code tls_required} and {@code tls_available} when it has TLS (the client port's TLS does not
+ * apply); {@code tls_verify} and everything else are the server's.
  *
  * <p>Start and stop from one thread. The event loop groups are the caller's: {@link #stop()} closes
  * this listener's connections but leaves the groups running.
@@ -101,6 +105,8 @@ public final class WebSocketListener {
     private final ChannelGroup connections = new DefaultChannelGroup("websocket", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
     private int port;
+    /** What INFO tells this listener's clients; set once bound, before the first connection. */
+    private volatile ListenerInfo info;
 
     /**
      * @param boss    accepts connections (the client listener's boss group will do)
@@ -154,6 +160,9 @@ public final class WebSocketListener {
                     + ": " + e.getMessage(), e);
         }
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        // nats-server tells WebSocket clients the websocket listener's host and port, and sets both
+        // tls_required and tls_available to whether it has TLS (client.go, generateClientInfoJSON).
+        info = new ListenerInfo(host, port, ssl != null, ssl != null);
         String scheme = ssl != null ? "wss" : "ws";
         LOG.log(System.Logger.Level.INFO, "Listening for websocket clients on {0}://{1}:{2,number,#}",
                 scheme, host, port);
@@ -205,7 +214,7 @@ public final class WebSocketListener {
             p.addLast("ws-deflate", new WebSocketServerExtensionHandler(deflate(maxMessageBytes)));
         }
         p.addLast("ws", new WebSocketServerProtocolHandler(protocolConfig(maxMessageBytes, options.compression)));
-        p.addLast("client", new WebSocketChannelHandler(broker, UPGRADE_TIMEOUT_MILLIS));
+        p.addLast("client", new WebSocketChannelHandler(broker, info, UPGRADE_TIMEOUT_MILLIS));
     }
 
     static WebSocketServerProtocolConfig protocolConfig(int maxMessageBytes, boolean compression) {

@@ -86,7 +86,7 @@ class WebSocketTlsTest {
         }
     }
 
-    private static Consumer<ServerOptions> tls(boolean verify) {
+    static Consumer<ServerOptions> tls(boolean verify) {
         return o -> {
             o.webSocket.noTls = false;
             o.webSocket.tls = new ServerOptions.Tls();
@@ -98,7 +98,7 @@ class WebSocketTlsTest {
     }
 
     /** Trusts the test CA only; presents the test client certificate if asked to. */
-    private static SSLContext clientContext(boolean withCertificate) throws Exception {
+    static SSLContext clientContext(boolean withCertificate) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", certificate("ca.pem"));
@@ -126,7 +126,7 @@ class WebSocketTlsTest {
         }
     }
 
-    private static Path resource(String name) {
+    static Path resource(String name) {
         URL url = WebSocketTlsTest.class.getResource("/tls/" + name);
         if (url == null) {
             throw new IllegalStateException("test resource tls/" + name + " is missing");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halyard.core.Broker;
+import io.halyard.core.ListenerInfo;
 import io.halyard.core.BrokerConfig;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -76,7 +77,7 @@ class WebSocketUnitsTest {
     void shouldCloseAConnectionThatDoesNotUpgradeInTime() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(new WebSocketChannelHandler(new Broker(new BrokerConfig()), 1_000));
+        ch.pipeline().addLast(new WebSocketChannelHandler(new Broker(new BrokerConfig()), new ListenerInfo("0.0.0.0", 8080, false, false), 1_000));
         ch.pipeline().fireChannelActive();
         ch.advanceTimeBy(999, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();
