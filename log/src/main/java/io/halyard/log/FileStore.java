@@ -220,17 +220,23 @@ public final class FileStore implements StreamStore {
     }
 
     private long checkDiscardNew(StoreLimits l, SubjectEntry entry, int accounted) {
-        if (l.discard() == DiscardPolicy.NEW) {
-            if (l.maxMessages() > 0 && messages >= l.maxMessages()) {
-                return REJECTED_MAX_MESSAGES;
-            }
-            if (l.maxBytes() > 0 && bytes + accounted > l.maxBytes()) {
-                return REJECTED_MAX_BYTES;
-            }
-        }
         if (l.rejectsPerSubject() && l.maxMessagesPerSubject() > 0 && entry != null
                 && entry.count >= l.maxMessagesPerSubject()) {
             return REJECTED_MAX_MESSAGES_PER_SUBJECT;
+        }
+        if (l.discard() != DiscardPolicy.NEW) {
+            return 0;
+        }
+        // A subject at its per-subject limit gives up its oldest message for the new one, so the
+        // store does not grow by a message (nats-server's discard-new exemption).
+        boolean replaces = l.maxMessagesPerSubject() > 0 && entry != null && entry.count >= l.maxMessagesPerSubject();
+        if (l.maxMessages() > 0 && messages >= l.maxMessages() && !replaces) {
+            return REJECTED_MAX_MESSAGES;
+        }
+        if (l.maxBytes() > 0 && bytes + accounted > l.maxBytes()) {
+            if (!replaces || !lookupMetadata(firstOf(entry)) || metaBytes < accounted) {
+                return REJECTED_MAX_BYTES;
+            }
         }
         return 0;
     }
@@ -269,7 +275,9 @@ public final class FileStore implements StreamStore {
     /** Applies discard-old limits after an append ({@code appended} is its subject) or a limits change. */
     private void enforceLimits(SubjectEntry appended) {
         StoreLimits l = limits;
-        if (l.maxMessagesPerSubject() > 0 && !l.rejectsPerSubject()) {
+        if (l.maxMessagesPerSubject() > 0) {
+            // On append, a discard-new-per-subject store has already rejected what would not fit;
+            // on a limits update every policy trims (nats-server's UpdateConfig).
             if (appended != null) {
                 trimSubject(appended, l.maxMessagesPerSubject());
             } else {
@@ -278,12 +286,14 @@ public final class FileStore implements StreamStore {
                 }
             }
         }
-        if (l.maxMessages() > 0) {
+        // A discard-new store never grows past its limits; when new limits are lower it keeps what it
+        // has and rejects until it is back under them (nats-server's UpdateConfig).
+        if (l.maxMessages() > 0 && l.discard() == DiscardPolicy.OLD) {
             while (messages > l.maxMessages()) {
                 removeFirst();
             }
         }
-        if (l.maxBytes() > 0) {
+        if (l.maxBytes() > 0 && l.discard() == DiscardPolicy.OLD) {
             while (bytes > l.maxBytes() && messages > 0) {
                 removeFirst();
             }
@@ -302,7 +312,7 @@ public final class FileStore implements StreamStore {
 
     private long expireOlderThan(long cutoffNanos) {
         long removed = 0;
-        while (messages > 0 && lookupMetadata(firstSequence) && metaTimestamp < cutoffNanos) {
+        while (messages > 0 && lookupMetadata(firstSequence) && metaTimestamp <= cutoffNanos) {
             removeFirst();
             removed++;
         }
@@ -634,7 +644,8 @@ public final class FileStore implements StreamStore {
     }
 
     @Override
-    public StoredMessage getLast(SubjectFilter filter) {
+    public StoredMessage getLast(SubjectFilter wanted) {
+        SubjectFilter filter = wanted == null ? SubjectFilter.ALL : wanted;
         long seq;
         lock.lock();
         try {
@@ -676,7 +687,8 @@ public final class FileStore implements StreamStore {
     }
 
     @Override
-    public StoredMessage getNext(long fromSequence, SubjectFilter filter) {
+    public StoredMessage getNext(long fromSequence, SubjectFilter wanted) {
+        SubjectFilter filter = wanted == null ? SubjectFilter.ALL : wanted;
         long from = Math.max(1, fromSequence);
         lock.lock();
         try {
@@ -827,8 +839,8 @@ public final class FileStore implements StreamStore {
                 return 0;
             }
             long removed;
-            if (f.matchesAll() && beforeSequence <= 0 && keep <= 0) {
-                removed = purgeAll();
+            if (f.matchesAll() && keep <= 0 && (beforeSequence <= 0 || beforeSequence > lastSequence)) {
+                removed = purgeAll(Math.max(lastSequence + 1, beforeSequence));
             } else {
                 removed = purgeMatching(f, beforeSequence, keep);
             }
@@ -839,12 +851,15 @@ public final class FileStore implements StreamStore {
         }
     }
 
-    private long purgeAll() {
+    /** Removes every message; the next append gets {@code nextSequence} (JetStream's compact). */
+    private long purgeAll(long nextSequence) {
         long removed = messages;
-        if (removed == 0) {
+        if (removed == 0 && nextSequence == lastSequence + 1) {
             return 0;
         }
-        journalRanges(new long[] {firstSequence, lastSequence}, 1);
+        long purgedTo = lastSequence;
+        lastSequence = nextSequence - 1; // recorded in the journal record, so recovery knows it
+        journalRanges(new long[] {Math.min(firstSequence, purgedTo), purgedTo}, 1);
         LogSegment[] old = segments;
         try {
             LogSegment fresh = LogSegment.create(directory, lastSequence + 1);

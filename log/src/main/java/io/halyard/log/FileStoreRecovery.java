@@ -46,16 +46,69 @@ final class FileStoreRecovery {
 
     void run(DeleteJournal journal) throws IOException {
         replayJournal(journal);
-        List<Path> files = segmentFiles();
+        List<Path> files = new ArrayList<>(segmentFiles());
+        dropTrailingEmptySegments(files);
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
-            long base = Long.parseLong(file.getFileName().toString().substring(0, 20));
+            long base = baseOf(file);
             boolean newest = i == files.size() - 1;
-            long nextBase = newest ? -1 : Long.parseLong(files.get(i + 1).getFileName().toString().substring(0, 20));
+            long nextBase = newest ? -1 : baseOf(files.get(i + 1));
             segments.add(recoverSegment(file, base, newest, nextBase));
         }
         if (!segments.isEmpty()) {
             lastSequence = Math.max(lastSequence, segments.get(segments.size() - 1).baseSequence - 1);
+        }
+    }
+
+    private static long baseOf(Path file) {
+        return Long.parseLong(file.getFileName().toString().substring(0, 20));
+    }
+
+    /**
+     * A crash right after a segment roll leaves the new file empty (or holding part of its first
+     * record) while the write that was filling the previous segment may be torn. Such files hold
+     * nothing that was ever durable: remove them, so the previous segment is the newest again and
+     * its torn tail is truncated like any other, instead of being reported as damage. One empty
+     * file is kept when no segment holds data at all: its name is the next sequence after a purge.
+     */
+    private void dropTrailingEmptySegments(List<Path> files) throws IOException {
+        while (files.size() > 1) {
+            Path newest = files.get(files.size() - 1);
+            if (holdsValidRecord(newest)) {
+                return;
+            }
+            boolean anyData = false;
+            for (int i = files.size() - 2; i >= 0 && !anyData; i--) {
+                anyData = holdsValidRecord(files.get(i));
+            }
+            if (!anyData) {
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, "store {0}: removing {1}, created by a roll that never became durable",
+                    name, newest.getFileName());
+            Files.delete(newest);
+            files.remove(files.size() - 1);
+        }
+    }
+
+    private static boolean holdsValidRecord(Path file) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            if (ch.size() == 0) {
+                return false;
+            }
+            boolean[] found = {false};
+            new RecordScanner(ch).scan(new RecordScanner.Visitor() {
+                @Override
+                public void record(ByteBuffer buf, int offset, long position) {
+                    found[0] = true;
+                }
+
+                @Override
+                public void damaged(long from, long to) {
+                    // only whether a valid record exists matters here
+                }
+            });
+            return found[0];
         }
     }
 
