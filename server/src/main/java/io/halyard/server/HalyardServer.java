@@ -129,7 +129,7 @@ public final class HalyardServer {
                 options.host, brokerConfig.port);
         if (WebSocketListener.enabled(options)) {
             try {
-                webSocket = new WebSocketListener(broker, options.webSocket, bossGroup, workerGroup);
+                webSocket = new WebSocketListener(broker, options.webSocket, options.writeDeadline, bossGroup, workerGroup);
                 webSocket.start();
             } catch (RuntimeException e) {
                 serverChannel.close().syncUninterruptibly();

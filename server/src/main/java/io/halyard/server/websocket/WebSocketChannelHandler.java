@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.NetUtil;
@@ -50,15 +49,19 @@ final class WebSocketChannelHandler extends ChannelInboundHandlerAdapter {
     private final Broker broker;
     private final ListenerInfo listener;
     private final long upgradeTimeoutMillis;
+    private final long closeGraceMillis;
     private ScheduledFuture<?> upgradeDeadline;
-    private WebSocketTransport transport;
     private ClientSession session;
 
-    /** @param listener what INFO tells the client about the websocket listener */
-    WebSocketChannelHandler(Broker broker, ListenerInfo listener, long upgradeTimeoutMillis) {
+    /**
+     * @param listener         what INFO tells the client about the websocket listener
+     * @param closeGraceMillis how long a close waits for queued bytes to reach the client (write_deadline)
+     */
+    WebSocketChannelHandler(Broker broker, ListenerInfo listener, long upgradeTimeoutMillis, long closeGraceMillis) {
         this.broker = broker;
         this.listener = listener;
         this.upgradeTimeoutMillis = upgradeTimeoutMillis;
+        this.closeGraceMillis = closeGraceMillis;
     }
 
     @Override
@@ -78,8 +81,9 @@ final class WebSocketChannelHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete done && session == null) {
             upgradeDeadline.cancel(false);
             HttpHeaders headers = done.requestHeaders();
-            transport = new WebSocketTransport(ctx.channel(), forwardedIp(headers),
-                    isBrowser(headers) ? WebSocketTransport.BROWSER_MAX_FRAME_BYTES : 0, this::closeReason);
+            WebSocketTransport transport = new WebSocketTransport(ctx.channel(), forwardedIp(headers),
+                    isBrowser(headers) ? WebSocketTransport.BROWSER_MAX_FRAME_BYTES : 0, closeGraceMillis,
+                    this::closeReason);
             session = broker.accept(transport, listener);
             return;
         }
@@ -142,15 +146,16 @@ final class WebSocketChannelHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Server shutdown: flush what is queued for the client, then close with 1001 "going away", as
-     * nats-server does ({@code ServerShutdown}). Runs on the channel's event loop.
+     * nats-server does ({@code ServerShutdown}). Runs on the channel's event loop. The session's own
+     * shutdown does it ({@link WebSocketTransport#closeCause} maps its reason to that frame), so its
+     * timers stop too: a PING written after the close frame would fail and cut the close grace short.
      */
     void serverShutdown(ChannelHandlerContext ctx) {
         if (session == null) {
             ctx.close();
             return;
         }
-        session.outbound().requestFlush();
-        transport.close(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "Server Shutdown");
+        session.shutdown(() -> { });
     }
 
     private String closeReason() {

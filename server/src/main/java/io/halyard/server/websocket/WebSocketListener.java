@@ -35,6 +35,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,7 +81,6 @@ public final class WebSocketListener {
     private static final int MAX_MESSAGE_BYTES_LIMIT = 64 * 1024 * 1024;
     /** deflate's BEST_SPEED, nats-server's {@code flate.BestSpeed}. */
     private static final int COMPRESSION_LEVEL = 1;
-    private static final long STOP_WAIT_MILLIS = 3_000;
 
     private static final WebSocketExtensionFilter SKIP_SMALL =
             (WebSocketFrame frame) -> frame.content().readableBytes() <= COMPRESS_THRESHOLD_BYTES;
@@ -100,6 +100,7 @@ public final class WebSocketListener {
 
     private final Broker broker;
     private final ServerOptions.WebSocket options;
+    private final long writeDeadlineMillis;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ChannelGroup connections = new DefaultChannelGroup("websocket", GlobalEventExecutor.INSTANCE);
@@ -109,13 +110,16 @@ public final class WebSocketListener {
     private volatile ListenerInfo info;
 
     /**
-     * @param boss    accepts connections (the client listener's boss group will do)
-     * @param workers runs the connections; epoll or NIO, the listener picks the matching channel type
+     * @param writeDeadline how long a close waits for what is queued (the close frame last) to reach a
+     *                      client, as {@code write_deadline} bounds it on the client port
+     * @param boss          accepts connections (the client listener's boss group will do)
+     * @param workers       runs the connections; epoll or NIO, the listener picks the matching channel type
      */
-    public WebSocketListener(Broker broker, ServerOptions.WebSocket options, EventLoopGroup boss,
-                             EventLoopGroup workers) {
+    public WebSocketListener(Broker broker, ServerOptions.WebSocket options, Duration writeDeadline,
+                             EventLoopGroup boss, EventLoopGroup workers) {
         this.broker = broker;
         this.options = options;
+        this.writeDeadlineMillis = writeDeadline.toMillis();
         this.bossGroup = boss;
         this.workerGroup = workers;
     }
@@ -179,7 +183,8 @@ public final class WebSocketListener {
 
     /**
      * Stops accepting; flushes what is queued for each WebSocket client and closes it with 1001
-     * "going away". Waits a few seconds at most. Call before the event loop groups shut down.
+     * "going away". Waits for the closes, each bounded by the write deadline. Call before the event
+     * loop groups shut down.
      */
     public void stop() {
         if (serverChannel == null) {
@@ -197,7 +202,7 @@ public final class WebSocketListener {
                 }
             });
         }
-        connections.newCloseFuture().awaitUninterruptibly(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        connections.newCloseFuture().awaitUninterruptibly(writeDeadlineMillis + 1_000, TimeUnit.MILLISECONDS);
     }
 
     private void pipeline(SocketChannel ch, SslContext ssl, long tlsTimeoutMillis, int maxMessageBytes) {
@@ -214,7 +219,7 @@ public final class WebSocketListener {
             p.addLast("ws-deflate", new WebSocketServerExtensionHandler(deflate(maxMessageBytes)));
         }
         p.addLast("ws", new WebSocketServerProtocolHandler(protocolConfig(maxMessageBytes, options.compression)));
-        p.addLast("client", new WebSocketChannelHandler(broker, info, UPGRADE_TIMEOUT_MILLIS));
+        p.addLast("client", new WebSocketChannelHandler(broker, info, UPGRADE_TIMEOUT_MILLIS, writeDeadlineMillis));
     }
 
     static WebSocketServerProtocolConfig protocolConfig(int maxMessageBytes, boolean compression) {

@@ -35,8 +35,6 @@ import java.util.function.Supplier;
 final class WebSocketTransport extends ChannelTransport {
     /** nats-server's {@code wsFrameSizeForBrowsers}. */
     static final int BROWSER_MAX_FRAME_BYTES = 4096;
-    /** How long a close waits for queued bytes (e.g. a final -ERR) to reach a stuck peer. */
-    private static final long CLOSE_GRACE_MILLIS = 2_000;
     /** A close frame's payload is at most 125 bytes, two of them the status. */
     private static final int MAX_CLOSE_REASON_BYTES = 123;
 
@@ -45,12 +43,15 @@ final class WebSocketTransport extends ChannelTransport {
     private boolean closeSent;
 
     /**
-     * @param forwardedIp   the client's address from {@code X-Forwarded-For}, or {@code null}
-     * @param maxFrameBytes largest binary message to send; 0 for no limit
-     * @param closeReason   the session's close reason when it closes (may answer {@code null})
+     * @param forwardedIp      the client's address from {@code X-Forwarded-For}, or {@code null}
+     * @param maxFrameBytes    largest binary message to send; 0 for no limit
+     * @param closeGraceMillis how long a close waits for queued bytes (a final -ERR, the close frame)
+     *                         to reach a stuck peer: write_deadline, as on the client port
+     * @param closeReason      the session's close reason when it closes (may answer {@code null})
      */
-    WebSocketTransport(Channel channel, String forwardedIp, int maxFrameBytes, Supplier<String> closeReason) {
-        super(channel, remoteAddress(channel, forwardedIp), CLOSE_GRACE_MILLIS);
+    WebSocketTransport(Channel channel, String forwardedIp, int maxFrameBytes, long closeGraceMillis,
+                       Supplier<String> closeReason) {
+        super(channel, remoteAddress(channel, forwardedIp), closeGraceMillis);
         this.maxFrameBytes = maxFrameBytes;
         this.closeReason = closeReason;
     }
@@ -82,7 +83,7 @@ final class WebSocketTransport extends ChannelTransport {
      * Sends a close frame with {@code status} after what is queued, then closes the channel. A second
      * call does nothing: the first close is under way and bounded by its grace timer.
      */
-    void close(WebSocketCloseStatus status, String reason) {
+    private void close(WebSocketCloseStatus status, String reason) {
         if (closeSent) {
             return;
         }

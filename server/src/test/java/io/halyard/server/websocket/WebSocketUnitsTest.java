@@ -77,7 +77,7 @@ class WebSocketUnitsTest {
     void shouldCloseAConnectionThatDoesNotUpgradeInTime() {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
-        ch.pipeline().addLast(new WebSocketChannelHandler(new Broker(new BrokerConfig()), new ListenerInfo("0.0.0.0", 8080, false, false), 1_000));
+        ch.pipeline().addLast(new WebSocketChannelHandler(new Broker(new BrokerConfig()), new ListenerInfo("0.0.0.0", 8080, false, false), 1_000, 1_000));
         ch.pipeline().fireChannelActive();
         ch.advanceTimeBy(999, TimeUnit.MILLISECONDS);
         ch.runScheduledPendingTasks();

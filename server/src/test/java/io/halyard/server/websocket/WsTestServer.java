@@ -45,7 +45,7 @@ final class WsTestServer implements AutoCloseable {
         HalyardServer server = new HalyardServer(o).start();
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        WebSocketListener listener = new WebSocketListener(server.broker(), o.webSocket, boss, workers);
+        WebSocketListener listener = new WebSocketListener(server.broker(), o.webSocket, o.writeDeadline, boss, workers);
         try {
             listener.start();
         } catch (RuntimeException | InterruptedException e) {
