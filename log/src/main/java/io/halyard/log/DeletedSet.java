@@ -13,6 +13,13 @@ final class DeletedSet {
         this.base = base;
     }
 
+    /** An independent copy, for a reader that must not see later deletions. */
+    DeletedSet copy() {
+        DeletedSet c = new DeletedSet(base);
+        c.words = words.clone();
+        return c;
+    }
+
     boolean contains(long sequence) {
         long bit = sequence - base;
         int[] w = words;

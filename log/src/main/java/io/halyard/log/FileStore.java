@@ -36,13 +36,20 @@ public final class FileStore implements StreamStore {
     private static final int MAX_RANGES_PER_RECORD = 4096;
     private static final int GET_BUFFER_BYTES = 2 * SparseIndex.INTERVAL_BYTES + 1024;
     private static final int SCAN_BUFFER_BYTES = 64 * 1024;
+    /** The delete journal is rewritten once it is this large and mostly obsolete. */
+    static final long JOURNAL_COMPACT_BYTES = 1024 * 1024;
+    private static final long GRAVEYARD_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final StoreOptions options;
     private final Path directory;
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final GroupCommitWriter writer;
-    private final DeleteJournal journal;
+    private DeleteJournal journal;
+    private final java.util.Set<LogSegment> compacting = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Segments replaced by their compacted copy: closed once no reader can still hold them. */
+    private final java.util.ArrayDeque<LogSegment> graveyard = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Long> graveyardSince = new java.util.ArrayDeque<>();
     private final FileChannel lockChannel;
     private final FileLock fileLock;
     private final HashMap<String, SubjectEntry> subjects;
@@ -213,6 +220,9 @@ public final class FileStore implements StreamStore {
             messages++;
             bytes += accounted;
             enforceLimits(entry);
+            if (journal.appendPosition >= JOURNAL_COMPACT_BYTES) {
+                maybeCompactJournal();
+            }
             return seq;
         } finally {
             lock.unlock();
@@ -374,8 +384,182 @@ public final class FileStore implements StreamStore {
         }
         if (segment != active && segment.liveMessages == 0) {
             retire(segment);
+        } else if (segment != active) {
+            maybeCompact(segment);
         }
         return true;
+    }
+
+    // ---------------------------------------------------------------- compaction
+
+    /** Schedules a rewrite of a sealed segment once more than half of its bytes are deleted records. */
+    private void maybeCompact(LogSegment segment) {
+        long liveRecordBytes = segment.liveBytes + (RecordFormat.HEADER_BYTES - 16L) * segment.liveMessages;
+        if (segment.appendPosition < 4096 || liveRecordBytes * 2 > segment.appendPosition
+                || segment.durableBytes != segment.appendPosition || !compacting.add(segment)) {
+            return;
+        }
+        SegmentCompactor.EXECUTOR.execute(() -> compact(segment));
+    }
+
+    private void compact(LogSegment segment) {
+        DeletedSet snapshot;
+        long sourceBytes;
+        lock.lock();
+        try {
+            if (closed || indexOf(segments, segment) < 0 || segment == active) {
+                compacting.remove(segment);
+                return;
+            }
+            snapshot = segment.deleted.copy();
+            sourceBytes = segment.durableBytes;
+        } finally {
+            lock.unlock();
+        }
+        SegmentCompactor compactor = new SegmentCompactor(segment, snapshot);
+        try {
+            compactor.copy(sourceBytes);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "store " + name + ": compaction of "
+                    + segment.path.getFileName() + " failed: " + e.getMessage());
+            deleteQuietly(compactor.temp);
+            lock.lock();
+            try {
+                compacting.remove(segment);
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
+        lock.lock();
+        try {
+            compacting.remove(segment);
+            if (closed || indexOf(segments, segment) < 0) {
+                deleteQuietly(compactor.temp);
+                return;
+            }
+            Files.move(compactor.temp, segment.path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory();
+            LogSegment fresh = LogSegment.open(segment.path, segment.baseSequence, compactor.outputBytes, segment.deleted);
+            for (int i = 0; i < compactor.kept; i++) {
+                long seq = compactor.sequences[i];
+                SubjectEntry entry = subjects.get(compactor.subjects[i]);
+                String subject = entry != null ? entry.subject : compactor.subjects[i];
+                fresh.onMessage(seq, compactor.timestamps[i], subject, compactor.positions[i], compactor.sizes[i],
+                        !segment.deleted.contains(seq));
+            }
+            fresh.createdNanos = segment.createdNanos;
+            LogSegment[] current = segments;
+            LogSegment[] replaced = current.clone();
+            replaced[indexOf(current, segment)] = fresh;
+            segments = replaced;
+            graveyard.add(segment);
+            graveyardSince.add(System.nanoTime());
+            if (fresh.liveMessages == 0) {
+                retire(fresh);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "store " + name + ": compaction of "
+                    + segment.path.getFileName() + " could not be installed: " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes replaced segments that no reader can still be using. Caller holds the lock. */
+    private void buryOld(boolean all) {
+        long now = System.nanoTime();
+        while (!graveyard.isEmpty() && (all || now - graveyardSince.peek() > GRAVEYARD_NANOS)) {
+            graveyard.poll().close();
+            graveyardSince.poll();
+        }
+    }
+
+    private void syncDirectory() throws IOException {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover temporary file is removed on the next open
+        }
+    }
+
+    /**
+     * Rewrites the delete journal as one record of what is still deleted: everything before the
+     * first message, and the gaps inside the segments that remain. Caller holds the lock.
+     */
+    private void maybeCompactJournal() {
+        if (journal.appendPosition < JOURNAL_COMPACT_BYTES) {
+            return;
+        }
+        long[] ranges = new long[16];
+        int count = 0;
+        if (firstSequence > 1) {
+            ranges[0] = 1;
+            ranges[1] = firstSequence - 1;
+            count = 1;
+        }
+        for (LogSegment seg : segments) {
+            if (seg.firstSequence == 0) {
+                continue;
+            }
+            for (long seq = Math.max(firstSequence, seg.firstSequence); seq <= seg.lastSequence; seq++) {
+                if (!seg.deleted.contains(seq)) {
+                    continue;
+                }
+                if (count > 0 && ranges[2 * count - 1] == seq - 1) {
+                    ranges[2 * count - 1] = seq;
+                } else {
+                    if (2 * count + 2 > ranges.length) {
+                        ranges = Arrays.copyOf(ranges, ranges.length * 2);
+                    }
+                    ranges[2 * count] = seq;
+                    ranges[2 * count + 1] = seq;
+                    count++;
+                }
+            }
+        }
+        long freshBytes = (long) DeleteJournal.recordLength(MAX_RANGES_PER_RECORD) * (count / MAX_RANGES_PER_RECORD + 1);
+        if (freshBytes * 2 > journal.appendPosition) {
+            return; // most of the journal is still needed
+        }
+        syncLocked(); // nothing queued may still point into the old file
+        Path temp = directory.resolve(DeleteJournal.FILE_NAME + SegmentCompactor.TEMP_SUFFIX);
+        try {
+            ByteBuffer buf = ByteBuffer.allocate((int) freshBytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            int at = 0;
+            for (int from = 0; from < Math.max(count, 1); from += MAX_RANGES_PER_RECORD) {
+                int n = Math.min(MAX_RANGES_PER_RECORD, count - from);
+                long[] part = Arrays.copyOfRange(ranges, from * 2, (from + n) * 2);
+                DeleteJournal.put(buf, at, lastSequence, options.clock().epochNanos(), part, n);
+                RecordFormat.seal(buf, at, crc);
+                at += DeleteJournal.recordLength(n);
+            }
+            buf.limit(at);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            journal.close();
+            Files.move(temp, journal.path(), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            syncDirectory();
+            journal = new DeleteJournal(directory);
+            journal.appendPosition = at;
+            journal.writtenPosition = at;
+        } catch (IOException e) {
+            throw new UncheckedIOException("store " + name + ": cannot rewrite the delete journal", e);
+        }
     }
 
     private void journalDeletion(long seq, boolean head) {
@@ -824,6 +1008,7 @@ public final class FileStore implements StreamStore {
                 return false;
             }
             removeMessage(seq, false);
+            maybeCompactJournal();
             return true;
         } finally {
             lock.unlock();
@@ -845,6 +1030,7 @@ public final class FileStore implements StreamStore {
                 removed = purgeMatching(f, beforeSequence, keep);
             }
             syncLocked();
+            maybeCompactJournal();
             return removed;
         } finally {
             lock.unlock();
@@ -971,11 +1157,12 @@ public final class FileStore implements StreamStore {
 
     /** Runs on the writer thread: age expiry without waiting for the next append. */
     private void housekeeping() {
-        if (limits.maxAgeNanos() <= 0 || !lock.tryLock()) {
+        if (!lock.tryLock()) {
             return;
         }
         try {
-            if (!closed) {
+            buryOld(false);
+            if (!closed && limits.maxAgeNanos() > 0) {
                 expireOlderThan(options.clock().epochNanos() - limits.maxAgeNanos());
             }
         } finally {
@@ -1093,6 +1280,12 @@ public final class FileStore implements StreamStore {
             lock.unlock();
         }
         writer.close(WAIT_NANOS);
+        lock.lock();
+        try {
+            buryOld(true);
+        } finally {
+            lock.unlock();
+        }
         for (LogSegment s : segments) {
             s.close();
         }

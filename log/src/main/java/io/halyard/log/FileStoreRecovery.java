@@ -46,6 +46,7 @@ final class FileStoreRecovery {
 
     void run(DeleteJournal journal) throws IOException {
         replayJournal(journal);
+        removeCompactionLeftovers();
         List<Path> files = new ArrayList<>(segmentFiles());
         dropTrailingEmptySegments(files);
         for (int i = 0; i < files.size(); i++) {
@@ -57,6 +58,15 @@ final class FileStoreRecovery {
         }
         if (!segments.isEmpty()) {
             lastSequence = Math.max(lastSequence, segments.get(segments.size() - 1).baseSequence - 1);
+        }
+    }
+
+    /** A crash during compaction leaves its unfinished output; the original segment is intact. */
+    private void removeCompactionLeftovers() throws IOException {
+        try (Stream<Path> list = Files.list(directory)) {
+            for (Path p : list.filter(f -> f.getFileName().toString().endsWith(SegmentCompactor.TEMP_SUFFIX)).toList()) {
+                Files.delete(p);
+            }
         }
     }
 
@@ -213,7 +223,12 @@ final class FileStoreRecovery {
 
     private void lose(LogSegment segment, long from, long to, boolean damaged) {
         if (!damaged) {
-            return; // a gap between intact records is where earlier records were compacted away
+            // A gap between intact records is where compaction removed deleted records: mark it
+            // deleted so that "next live sequence" walks never take it for a message.
+            for (long s = from; s <= to; s++) {
+                segment.deleted.add(s);
+            }
+            return;
         }
         long lost = 0;
         for (long s = from; s <= to; s++) {

@@ -107,7 +107,8 @@ final class GroupCommitWriter implements Runnable {
             if (b.remaining() >= length) {
                 return b;
             }
-            if (b.buffer.position() == 0 || b.buffer.capacity() < MAX_BATCH_BYTES) {
+            // The writer thread itself (housekeeping) must never wait for its own swap: it grows.
+            if (b.buffer.position() == 0 || b.buffer.capacity() < MAX_BATCH_BYTES || Thread.currentThread() == thread) {
                 b.grow(b.buffer.position() + length);
                 return b;
             }

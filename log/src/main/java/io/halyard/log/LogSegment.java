@@ -64,11 +64,11 @@ final class LogSegment implements BatchTarget {
     /** Bytes written (and, in ALWAYS mode, fsynced): readers never look past this. */
     volatile long durableBytes;
 
-    private LogSegment(long baseSequence, Path path, FileChannel writeChannel, long size) {
+    private LogSegment(long baseSequence, Path path, FileChannel writeChannel, long size, DeletedSet deleted) {
         this.baseSequence = baseSequence;
         this.path = path;
         this.writeChannel = writeChannel;
-        this.deleted = new DeletedSet(baseSequence);
+        this.deleted = deleted != null ? deleted : new DeletedSet(baseSequence);
         this.appendPosition = size;
         this.durableBytes = size;
     }
@@ -81,12 +81,17 @@ final class LogSegment implements BatchTarget {
         Path path = directory.resolve(fileName(baseSequence));
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
                 StandardOpenOption.READ);
-        return new LogSegment(baseSequence, path, ch, 0);
+        return new LogSegment(baseSequence, path, ch, 0, null);
     }
 
     static LogSegment open(Path path, long baseSequence, long validBytes) throws IOException {
+        return open(path, baseSequence, validBytes, null);
+    }
+
+    /** Opens a segment file sharing an existing deleted set (a compacted segment replacing its original). */
+    static LogSegment open(Path path, long baseSequence, long validBytes, DeletedSet deleted) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        return new LogSegment(baseSequence, path, ch, validBytes);
+        return new LogSegment(baseSequence, path, ch, validBytes, deleted);
     }
 
     @Override
@@ -106,6 +111,12 @@ final class LogSegment implements BatchTarget {
 
     /** Records an appended (or recovered) message's metadata. */
     void onMessage(long sequence, long timestampNanos, String subject, long position, long accountedBytes) {
+        onMessage(sequence, timestampNanos, subject, position, accountedBytes, true);
+    }
+
+    /** Records a message's metadata; a message already deleted is indexed but not counted live. */
+    void onMessage(long sequence, long timestampNanos, String subject, long position, long accountedBytes,
+                   boolean live) {
         if (firstSequence == 0) {
             firstSequence = sequence;
             firstTimestampNanos = timestampNanos;
@@ -119,8 +130,10 @@ final class LogSegment implements BatchTarget {
         } else {
             run.last = sequence;
         }
-        liveMessages++;
-        liveBytes += accountedBytes;
+        if (live) {
+            liveMessages++;
+            liveBytes += accountedBytes;
+        }
     }
 
     /** Records bytes [from, to) as damaged: readers skip them. */

@@ -265,4 +265,86 @@ class FileStoreTest {
             assertEquals(301, store.state().firstSequence());
         }
     }
+
+    private long segmentBytes() throws IOException {
+        long total = 0;
+        for (Path p : segmentFiles()) {
+            total += Files.size(p);
+        }
+        return total;
+    }
+
+    @Test
+    void shouldCompactSealedSegmentsWhenMostOfTheirRecordsAreDeleted() throws Exception {
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(16 * 1024))) {
+            for (int i = 1; i <= 2000; i++) {
+                store.append("q." + (i % 5), null, bytes("work-item-" + i));
+            }
+            assertTrue(store.awaitDurable(2000, WAIT));
+            long before = segmentBytes();
+            for (int i = 1; i <= 1900; i++) {
+                if (i % 4 != 0) {
+                    assertTrue(store.delete(i));
+                }
+            }
+            long deadline = System.nanoTime() + WAIT;
+            while (segmentBytes() > before / 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(segmentBytes() <= before / 2, "compacted: " + segmentBytes() + " of " + before);
+            for (int i = 1; i <= 2000; i++) {
+                boolean live = i > 1900 || i % 4 == 0;
+                StoredMessage m = store.get(i);
+                if (live) {
+                    assertArrayEquals(bytes("work-item-" + i), m.payload(), "seq " + i);
+                } else {
+                    assertNull(m, "seq " + i);
+                }
+            }
+            assertEquals(8, store.getNext(5, SubjectFilter.of("q.3")).sequence());
+            assertEquals(4, store.state().firstSequence());
+            assertEquals(475 + 100, store.state().messages());
+        }
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(16 * 1024))) {
+            StoreState st = store.state();
+            assertEquals(575, st.messages());
+            assertEquals(4, st.firstSequence());
+            assertEquals(0, st.lostMessages());
+            assertNull(store.get(5));
+            assertArrayEquals(bytes("work-item-8"), store.get(8).payload());
+            assertTrue(store.delete(8));
+            assertEquals(12, store.getNext(5, SubjectFilter.of("q.*")).sequence());
+        }
+    }
+
+    @Test
+    void shouldRewriteTheDeleteJournalOnceMostOfItIsObsolete() throws Exception {
+        int n = 30_000;
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
+            for (int i = 1; i <= n; i++) {
+                store.append("s", null, bytes("m" + i));
+            }
+            assertTrue(store.awaitDurable(n, WAIT));
+            for (int i = 1; i <= n; i++) {
+                if (i % 100 != 0) {
+                    assertTrue(store.delete(i));
+                }
+            }
+            store.sync();
+            long journalBytes = Files.size(dir.resolve(DeleteJournal.FILE_NAME));
+            assertTrue(journalBytes < FileStore.JOURNAL_COMPACT_BYTES, "journal " + journalBytes);
+        }
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
+            assertEquals(n / 100, store.state().messages());
+            assertEquals(100, store.state().firstSequence());
+            for (int i = 1; i <= n; i++) {
+                StoredMessage m = store.get(i);
+                if (i % 100 == 0) {
+                    assertArrayEquals(bytes("m" + i), m.payload());
+                } else {
+                    assertNull(m, "seq " + i);
+                }
+            }
+        }
+    }
 }
