@@ -66,6 +66,7 @@ public final class FileStore implements StreamStore {
     private long lostMessages;
     private boolean directoryDirty;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong checksumFailures = new java.util.concurrent.atomic.AtomicLong();
 
     // Result of the last metadata lookup (under the lock), so lookups allocate nothing.
     private String metaSubject;
@@ -783,6 +784,7 @@ public final class FileStore implements StreamStore {
     }
 
     private void reportCorruptRead(LogSegment segment, long position) {
+        checksumFailures.incrementAndGet();
         LOG.log(System.Logger.Level.ERROR, "store {0}: {1} fails its checksum at byte {2} on read; not served",
                 name, segment.path.getFileName(), position);
     }
@@ -1257,6 +1259,15 @@ public final class FileStore implements StreamStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Records that failed their checksum when read after the store was opened (bit rot since
+     * recovery): never served, logged, counted here for metrics. Damage found on open is in
+     * {@link StoreState#lostMessages()}.
+     */
+    public long checksumFailures() {
+        return checksumFailures.get();
     }
 
     /** Number of segment files in use (for tests and metrics). */

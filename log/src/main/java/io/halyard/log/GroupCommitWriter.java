@@ -63,6 +63,8 @@ final class GroupCommitWriter implements Runnable {
     private int durableWaiters;
     private volatile long durableSequence;
     private volatile IOException failure;
+    /** The thread has written its last batch: nothing more will become durable. */
+    private volatile boolean stopped;
     private Thread thread;
 
     GroupCommitWriter(String name, Path directory, DurabilityMode mode, long syncIntervalNanos,
@@ -133,7 +135,7 @@ final class GroupCommitWriter implements Runnable {
             durableWaiters++;
             try {
                 while (durableSequence < sequence) {
-                    if (failure != null) {
+                    if (failure != null || stopped) {
                         return false;
                     }
                     long left = deadline - System.nanoTime();
@@ -281,6 +283,7 @@ final class GroupCommitWriter implements Runnable {
         }
         lock.lock();
         try {
+            stopped = true;
             durable.signalAll();
             space.signalAll();
         } finally {
