@@ -8,10 +8,13 @@ import io.halyard.core.subject.Match;
 import io.halyard.core.subject.SubjectIndex;
 import io.halyard.protocol.PublishFrame;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -83,6 +86,35 @@ public final class Broker {
         clients.put(cid, session);
         session.start();
         return session;
+    }
+
+    /**
+     * The authorization changed (a config reload): every connected client is checked again on its own
+     * event loop; see {@link ClientSession#authorizationReloaded()}.
+     */
+    public void authorizationReloaded() {
+        for (ClientSession session : clients.values()) {
+            session.authorizationReloaded();
+        }
+    }
+
+    /**
+     * max_connections may have been lowered below the number of clients (a config reload): closes
+     * clients picked at random until the rest fit, each with {@code -ERR 'maximum connections
+     * exceeded'}, as nats-server does (it walks its client map, whose order Go randomises). Returns
+     * how many it closes.
+     */
+    public int closeConnectionsBeyondMax() {
+        List<ClientSession> all = new ArrayList<>(clients.values());
+        int excess = all.size() - Math.max(0, config.maxConnections);
+        if (excess <= 0) {
+            return 0;
+        }
+        Collections.shuffle(all, ThreadLocalRandom.current());
+        for (int i = 0; i < excess; i++) {
+            all.get(i).closeMaxConnectionsExceeded();
+        }
+        return excess;
     }
 
     /** Called by a session once its connection is gone. */

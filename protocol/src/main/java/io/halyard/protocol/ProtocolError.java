@@ -99,6 +99,16 @@ public enum ProtocolError {
         return queue == null ? text : text + " using queue " + quote(queue);
     }
 
+    /**
+     * {@code Permissions Violation for Subscription to "subject" (sid "1")}, with {@code using queue "q"}
+     * before the sid for a queue subscription: sent for each subscription a config reload no longer
+     * allows, which is then removed (nats-server's {@code processSubsOnConfigReload}); the connection
+     * is kept.
+     */
+    public static String subscriptionRevoked(String subject, String queue, String sid) {
+        return subscribeViolation(subject, queue) + " (sid " + quote(sid) + ")";
+    }
+
     /** Go's %q for the printable ASCII that subjects consist of: a double-quoted, escaped string. */
     static String quote(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');

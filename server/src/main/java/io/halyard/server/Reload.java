@@ -18,14 +18,18 @@ import java.util.function.Supplier;
  *
  * <h2>What a reload changes</h2>
  * <ul>
- *   <li>Authorization (users, passwords, token, permissions, {@code no_auth_user}) and
- *       {@code authorization.timeout}: for connections that authenticate from now on. Connections
- *       already authenticated keep the permissions they got (nats-server also re-checks them; Halyard
- *       does not yet).</li>
+ *   <li>Authorization (users, passwords, token, permissions, {@code no_auth_user}): for connections
+ *       that authenticate from now on, and, as in nats-server, for those already there: each is
+ *       checked again with the credentials of its CONNECT — closed (without an error) if it named a
+ *       user that is gone, closed with {@code -ERR 'Authorization Violation'} if its credentials no
+ *       longer authenticate, else given its user's new permissions, losing (with an {@code -ERR}
+ *       each) the subscriptions they no longer allow. {@code authorization.timeout}: for new
+ *       connections.</li>
  *   <li>{@code max_payload} and {@code max_control_line}: for new connections (each connection reads
  *       them when it is accepted; INFO advertises the new value).</li>
- *   <li>{@code max_connections}: for the next accept (nats-server also closes connections beyond a
- *       lowered limit; Halyard does not yet).</li>
+ *   <li>{@code max_connections}: for the next accept; when it is now below the number of clients,
+ *       clients picked at random are closed with {@code -ERR 'maximum connections exceeded'} until the
+ *       rest fit, as nats-server does.</li>
  *   <li>{@code max_subscriptions}: for the next SUB of any connection. {@code max_pending}: for new
  *       connections. {@code ping_interval}, {@code ping_max}: from the next ping timer of each
  *       connection.</li>
@@ -39,7 +43,8 @@ import java.util.function.Supplier;
  * <h2>Threads</h2>
  * {@link #reload()} is serialised; it runs on the JVM's signal thread. The broker's settings are plain
  * {@link BrokerConfig} fields, read by the event loops when a connection is accepted, authenticates,
- * subscribes or pings; see {@link #applyTo}.
+ * subscribes or pings; see {@link #applyTo}. What a reload does to existing connections runs on each
+ * connection's own event loop, shortly after {@link #reload()} returns.
  */
 public final class Reload {
     private static final System.Logger LOG = System.getLogger(Reload.class.getName());
@@ -97,11 +102,29 @@ public final class Reload {
             }
         }
         applyTo(server.broker().config(), next);
+        ServerOptions previous = current;
         current = next;
         next.warnings.forEach(w -> LOG.log(System.Logger.Level.WARNING, w));
+        applyToConnections(previous, next);
         changes.forEach(c -> LOG.log(System.Logger.Level.INFO, "Reloaded: {0}", c));
         LOG.log(System.Logger.Level.INFO, "Reloaded server configuration");
         return true;
+    }
+
+    /**
+     * What nats-server's reload does to the connections already there, in its order: a lowered
+     * max_connections closes clients picked at random until the rest fit ({@code maxConnOption});
+     * then, when the authorization changed, every client is checked again and closed or given its new
+     * permissions ({@code reloadAuthorization}; see {@code ClientSession#authorizationReloaded}).
+     */
+    private void applyToConnections(ServerOptions old, ServerOptions next) {
+        int closed = server.broker().closeConnectionsBeyondMax();
+        if (closed > 0) {
+            LOG.log(System.Logger.Level.INFO, "Closed {0} connections to fall within max_connections", closed);
+        }
+        if (!authorization(old).equals(authorization(next))) {
+            server.broker().authorizationReloaded();
+        }
     }
 
     private static boolean failed(String reason) {
@@ -113,7 +136,8 @@ public final class Reload {
      * Copies the settings a reload may change from {@code next} onto the running broker's
      * {@code target}, converted as at start ({@link HalyardServer#brokerConfig}). Each connection
      * reads them when it is accepted, authenticates, subscribes or arms its ping timer, so a change
-     * reaches new connections (and, for max_subscriptions and the ping settings, existing ones).
+     * reaches new connections (and, for max_subscriptions and the ping settings, existing ones);
+     * {@link #reload()} then applies max_connections and the authorization to existing connections.
      */
     public static void applyTo(BrokerConfig target, ServerOptions next) {
         BrokerConfig fresh = HalyardServer.brokerConfig(next);
@@ -125,6 +149,7 @@ public final class Reload {
         target.pingIntervalNanos = fresh.pingIntervalNanos;
         target.pingMax = fresh.pingMax;
         target.authTimeoutNanos = fresh.authTimeoutNanos;
+        fresh.authenticator.keepVerifiedSecrets(target.authenticator);
         target.authenticator = fresh.authenticator;
     }
 

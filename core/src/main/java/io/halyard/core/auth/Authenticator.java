@@ -35,6 +35,9 @@ public final class Authenticator {
         static final Result REJECTED = new Result(false, null, null);
     }
 
+    /** Bound on the memory of verified bcrypt secrets. */
+    private static final int MAX_VERIFIED = 10_000;
+
     private final String token;
     private final Permissions tokenPermissions;
     private final Map<String, User> users;
@@ -69,6 +72,30 @@ public final class Authenticator {
             throw new IllegalArgumentException("no_auth_user \"" + noAuthUser + "\" is not a configured user");
         }
         return new Authenticator(null, null, Map.copyOf(byName), noAuthUser, defaultPermissions);
+    }
+
+    /**
+     * Whether {@code name} is one of the configured users. A config reload closes a client that
+     * presented a user name that is no longer configured, as nats-server does.
+     */
+    public boolean hasUser(String name) {
+        return users.containsKey(name);
+    }
+
+    /**
+     * Takes over what {@code previous} remembers of verified bcrypt secrets, so that checking every
+     * connected client again after a config reload does not run bcrypt on the event loops once per
+     * client. Safe: an entry names both the hash and the secret, so it stays true.
+     */
+    public void keepVerifiedSecrets(Authenticator previous) {
+        if (previous != null && previous != this && required()) {
+            for (String key : previous.verified.keySet()) {
+                if (verified.size() >= MAX_VERIFIED) {
+                    break;
+                }
+                verified.put(key, Boolean.TRUE);
+            }
+        }
     }
 
     /** Whether clients must authenticate (advertised as {@code auth_required} in INFO). */
@@ -111,7 +138,7 @@ public final class Authenticator {
         }
         boolean ok = BCrypt.verifyer().verify(presented.getBytes(StandardCharsets.UTF_8),
                 configured.getBytes(StandardCharsets.UTF_8)).verified;
-        if (ok && verified.size() < 10_000) {
+        if (ok && verified.size() < MAX_VERIFIED) {
             verified.put(key, Boolean.TRUE);
         }
         return ok;

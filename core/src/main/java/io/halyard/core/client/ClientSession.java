@@ -77,7 +77,10 @@ public final class ClientSession implements ParserListener {
     private String lang;
     private String version;
     private String user;
-    private Permissions permissions;
+    /** What CONNECT presented, kept to check the client again when the authorization is reloaded. */
+    private Credentials credentials;
+    /** Read by publishers on other loops ({@link #deliver}); replaced by a reload. */
+    private volatile Permissions permissions;
 
     /** Producer back-pressure: reading paused while {@link #stallTarget} drains. */
     private boolean readPaused;
@@ -220,6 +223,72 @@ public final class ClientSession implements ParserListener {
         closeWithError(ProtocolError.MAX_CONNECTIONS_EXCEEDED.text(), "max connections exceeded");
     }
 
+    /**
+     * A config reload lowered max_connections below the number of clients and picked this one to go:
+     * {@code -ERR 'maximum connections exceeded'} and close, as nats-server's {@code maxConnExceeded}.
+     * Any thread; runs on the event loop.
+     */
+    public void closeMaxConnectionsExceeded() {
+        transport.execute(() -> {
+            closeWithError(ProtocolError.MAX_CONNECTIONS_EXCEEDED.text(), "max connections exceeded");
+        });
+    }
+
+    /**
+     * The authorization was reloaded: check this client again against the broker's authenticator,
+     * as nats-server's {@code reloadAuthorization} does. Any thread; runs on the event loop.
+     * <ul>
+     *   <li>A client that presented a user name that is no longer configured is closed without an
+     *       error, to reconnect (nats-server: "moved to a different account", {@code ClientClosed}).</li>
+     *   <li>A client whose CONNECT credentials no longer authenticate gets
+     *       {@code -ERR 'Authorization Violation'} and is closed.</li>
+     *   <li>Any other client gets its user's new permissions; each subscription they no longer
+     *       allow is removed with {@code -ERR 'Permissions Violation for Subscription to "s" (sid "1")'}.</li>
+     * </ul>
+     * A client that has not sent CONNECT yet is left alone: its CONNECT meets the new authorization.
+     * (nats-server checks it too, with no credentials, and so closes it when authentication is
+     * required.)
+     */
+    public void authorizationReloaded() {
+        transport.execute(this::recheckAuthorization);
+    }
+
+    private void recheckAuthorization() {
+        if (closing || !connectReceived) {
+            return;
+        }
+        Authenticator authenticator = config.authenticator;
+        if (credentials.user() != null && !authenticator.hasUser(credentials.user())) {
+            LOG.log(System.Logger.Level.INFO, "{0} user {1} is no longer configured, closing", this, credentials.user());
+            close("client closed");
+            return;
+        }
+        Authenticator.Result auth = authenticator.authenticate(credentials);
+        if (!auth.accepted()) {
+            LOG.log(System.Logger.Level.INFO, "{0} no longer authorized (user {1}), closing", this, credentials.user());
+            closeWithError(ProtocolError.AUTHORIZATION_VIOLATION.text(), "authentication failed");
+            return;
+        }
+        user = auth.user();
+        permissions = auth.permissions();
+        if (permissions != null) {
+            removeRevokedSubscriptions(permissions);
+        }
+        outbound.flush();
+    }
+
+    /** Removes, with an -ERR each, the subscriptions {@code perms} no longer allow (as SUB checks them). */
+    private void removeRevokedSubscriptions(Permissions perms) {
+        for (Subscription sub : new ArrayList<>(subscriptions.values())) {
+            if (!perms.canSubscribe(sub.subject)) {
+                removeSubscription(sub);
+                writeError(ProtocolError.subscriptionRevoked(sub.subject, sub.queue, sub.sid));
+                LOG.log(System.Logger.Level.INFO, "{0} removed sub {1} (sid {2}) for {3} - not authorized",
+                        this, sub.subject, sub.sid, user);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------
     // ParserListener: decide
     // ------------------------------------------------------------------------------------------
@@ -248,6 +317,7 @@ public final class ClientSession implements ParserListener {
         }
         boolean first = !connectReceived;
         connectReceived = true;
+        credentials = creds;
         user = auth.user();
         permissions = auth.permissions();
         verbose = opts.path("verbose").asBoolean(verbose);

@@ -121,6 +121,8 @@ final class WebSocketTransport extends ChannelTransport {
             case "stale connection", "stale_connection" ->
                     new CloseCause(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "Stale Connection");
             case "server shutdown" -> new CloseCause(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "Server Shutdown");
+            // A reload removed the client's user: nats-server closes it as ClientClosed, 1000.
+            case "client closed" -> new CloseCause(WebSocketCloseStatus.NORMAL_CLOSURE, "Client Closed");
             case "invalid CONNECT JSON", "invalid INFO JSON", "unknown_protocol_operation", "protocol_violation" ->
                     new CloseCause(WebSocketCloseStatus.PROTOCOL_ERROR, "Protocol Violation");
             case "client_sent_err" -> new CloseCause(WebSocketCloseStatus.PROTOCOL_ERROR, "Parse Error");

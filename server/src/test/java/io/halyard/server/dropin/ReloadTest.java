@@ -5,8 +5,10 @@ import io.halyard.server.Main;
 import io.halyard.server.Reload;
 import io.halyard.server.config.ServerOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.nats.client.Subscription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,9 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -202,6 +208,140 @@ class ReloadTest {
 
         assertNull(DropIn.publishOutcome(url(), "flaguser", "flagpass", "x"), "the flags still win over the file");
         assertEquals(3000, server.broker().config().maxPayload);
+    }
+
+    /** A jnats connection that does not reconnect, with the -ERR texts and the moment it closed. */
+    private static final class Client implements AutoCloseable {
+        final DropIn.RecordingErrors errors = new DropIn.RecordingErrors();
+        final CountDownLatch closed = new CountDownLatch(1);
+        final Connection nc;
+
+        Client(String url, String user, String password) throws Exception {
+            Options.Builder b = new Options.Builder().server(url).noReconnect().connectionTimeout(DropIn.WAIT)
+                    .errorListener(errors).connectionListener((conn, event) -> {
+                        if (event == ConnectionListener.Events.CLOSED) {
+                            closed.countDown();
+                        }
+                    });
+            if (user != null) {
+                b.userInfo(user, password);
+            }
+            nc = Nats.connect(b.build());
+        }
+
+        boolean awaitClosed() throws InterruptedException {
+            return closed.await(5, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            nc.close();
+        }
+    }
+
+    /** Publishes on {@code from} and returns whether {@code sub} got it. */
+    private static boolean delivered(Connection from, Subscription sub, String subject) throws Exception {
+        from.publish(subject, "probe".getBytes(StandardCharsets.UTF_8));
+        from.flush(DropIn.WAIT);
+        return sub.nextMessage(Duration.ofMillis(500)) != null;
+    }
+
+    @Test
+    void shouldApplyReloadedPermissionsToAConnectionAlreadyThere() throws Exception {
+        start(ALLOW_X);
+        try (Client a = new Client(url(), "a", "pa")) {
+            Subscription sub = a.nc.subscribe("x");
+            a.nc.flush(DropIn.WAIT);
+            assertTrue(delivered(a.nc, sub, "x"), "allowed before the reload");
+
+            rewrite(DENY_X);
+            assertTrue(reload.reload(), logged(Level.SEVERE));
+
+            assertFalse(delivered(a.nc, sub, "x"), "the same connection is now refused");
+            assertEquals(VIOLATION, a.errors.queue.poll(5, TimeUnit.SECONDS));
+            assertEquals(Connection.Status.CONNECTED, a.nc.getStatus());
+        }
+    }
+
+    @Test
+    void shouldRemoveAnExistingSubscriptionTheReloadedPermissionsNoLongerAllow() throws Exception {
+        String subscribeAll = "authorization { users = [ {user: a, password: pa} ] }\n";
+        String denyOrders = "authorization { users = [ {user: a, password: pa, "
+                + "permissions: {subscribe: {deny: \"orders.>\"}}} ] }\n";
+        start(subscribeAll);
+        try (Client a = new Client(url(), "a", "pa")) {
+            Subscription orders = a.nc.subscribe("orders.new");
+            Subscription other = a.nc.subscribe("other");
+            a.nc.flush(DropIn.WAIT);
+
+            rewrite(denyOrders);
+            assertTrue(reload.reload(), logged(Level.SEVERE));
+
+            String error = a.errors.queue.poll(5, TimeUnit.SECONDS);
+            assertTrue(error != null && error.matches("Permissions Violation for Subscription to \"orders\\.new\" \\(sid \"\\d+\"\\)"),
+                    "nats-server's text, with the sid: " + error);
+            assertFalse(delivered(a.nc, orders, "orders.new"), "the subscription is gone");
+            assertTrue(delivered(a.nc, other, "other"), "the others stay");
+            assertEquals(Connection.Status.CONNECTED, a.nc.getStatus());
+        }
+    }
+
+    @Test
+    void shouldCloseAConnectionWhoseCredentialsNoLongerAuthenticate() throws Exception {
+        start("authorization { users = [ {user: a, password: old} ] }\n");
+        try (Client a = new Client(url(), "a", "old")) {
+            rewrite("authorization { users = [ {user: a, password: new} ] }\n");
+            assertTrue(reload.reload(), logged(Level.SEVERE));
+
+            assertTrue(a.awaitClosed(), "closed");
+            assertEquals("Authorization Violation", a.errors.queue.poll(5, TimeUnit.SECONDS));
+        }
+        assertNull(DropIn.publishOutcome(url(), "a", "new", "x"), "the new password works");
+    }
+
+    @Test
+    void shouldCloseWithoutAnErrorAConnectionWhoseUserWasRemoved() throws Exception {
+        start("authorization { users = [ {user: a, password: pa}, {user: b, password: pb} ] }\n");
+        try (Client a = new Client(url(), "a", "pa"); Client b = new Client(url(), "b", "pb")) {
+            rewrite("authorization { users = [ {user: a, password: pa} ] }\n");
+            assertTrue(reload.reload(), logged(Level.SEVERE));
+
+            assertTrue(b.awaitClosed(), "b is gone");
+            assertNull(b.errors.queue.poll(500, TimeUnit.MILLISECONDS), "closed as nats-server's ClientClosed: no -ERR");
+            a.nc.flush(DropIn.WAIT);
+            assertEquals(Connection.Status.CONNECTED, a.nc.getStatus(), "a is still configured");
+        }
+    }
+
+    @Test
+    void shouldCloseConnectionsBeyondALoweredMaxConnections() throws Exception {
+        start("max_connections: 10\n");
+        List<Client> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                clients.add(new Client(url(), null, null));
+            }
+            rewrite("max_connections: 2\n");
+            assertTrue(reload.reload(), logged(Level.SEVERE));
+
+            int closed = 0;
+            for (Client c : clients) {
+                if (c.closed.await(3, TimeUnit.SECONDS)) {
+                    closed++;
+                    assertEquals("maximum connections exceeded", c.errors.queue.poll(1, TimeUnit.SECONDS));
+                } else {
+                    c.nc.flush(DropIn.WAIT);
+                }
+            }
+            assertEquals(3, closed, "closed down to the new limit");
+            assertEquals(2, server.broker().clientCount());
+            assertTrue(logged(Level.INFO).contains("Closed 3 connections to fall within max_connections"),
+                    logged(Level.INFO));
+        } finally {
+            for (Client c : clients) {
+                c.close();
+            }
+        }
     }
 
     @Test

@@ -38,6 +38,8 @@ class WebSocketUnitsTest {
         assertCause(1002, "Protocol Violation", "unknown_protocol_operation");
         assertCause(1001, "Stale Connection", "stale connection");
         assertCause(1001, "Server Shutdown", "server shutdown");
+        assertCause(1008, "Maximum Connections Exceeded", "max connections exceeded");
+        assertCause(1000, "Client Closed", "client closed");
         assertCause(1011, "something new", "something new");
     }
 
