@@ -161,7 +161,7 @@ public final class Broker {
         int delivered = 0;
         for (int i = 0, n = m.plainCount(); i < n; i++) {
             Subscription sub = m.plain(i);
-            if (eligible(sub, from) && ClientSession.deliver(sub, frame, batch)) {
+            if (eligible(sub, from) && deliver(sub, frame, batch, from)) {
                 delivered++;
             }
         }
@@ -171,13 +171,62 @@ public final class Broker {
             int size = m.groupSize(g);
             for (int i = 0, start = m.pickIndex(g); i < size; i++) {
                 Subscription sub = m.member(g, (start + i) % size);
-                if (eligible(sub, from) && ClientSession.deliver(sub, frame, batch)) {
+                if (eligible(sub, from) && deliver(sub, frame, batch, from)) {
                     delivered++;
                     break;
                 }
             }
         }
         return delivered;
+    }
+
+    private static boolean deliver(Subscription sub, PublishFrame frame, DeliveryBatch batch, ClientSession from) {
+        return sub.isInternal() ? sub.deliverInternal(frame, from) : ClientSession.deliver(sub, frame, batch);
+    }
+
+    /**
+     * Publishes a message the broker originates (an API response, an acknowledgement, an advisory)
+     * from any thread. {@code headers} is a complete {@code NATS/1.0} header block or null.
+     *
+     * @return how many subscriptions it reached
+     */
+    public int publish(String subject, String reply, byte[] headers, byte[] payload) {
+        return OUTGOING.get().publish(this, subject, reply, headers, payload);
+    }
+
+    private static final ThreadLocal<Outgoing> OUTGOING = ThreadLocal.withInitial(Outgoing::new);
+
+    /** A thread's reusable frame and delivery batch for broker-originated messages. */
+    private static final class Outgoing {
+        final PublishFrame frame = new PublishFrame();
+        final DeliveryBatch batch = new DeliveryBatch();
+        byte[] line = new byte[256];
+
+        int publish(Broker broker, String subject, String reply, byte[] headers, byte[] payload) {
+            int subjectLength = subject.length();
+            int replyLength = reply == null ? 0 : reply.length();
+            if (line.length < subjectLength + replyLength) {
+                line = new byte[Math.max(line.length * 2, subjectLength + replyLength)];
+            }
+            for (int i = 0; i < subjectLength; i++) {
+                line[i] = (byte) subject.charAt(i);
+            }
+            for (int i = 0; i < replyLength; i++) {
+                line[subjectLength + i] = (byte) reply.charAt(i);
+            }
+            int headerLength = headers == null ? -1 : headers.length;
+            io.netty.buffer.ByteBuf message = headers == null
+                    ? io.netty.buffer.Unpooled.wrappedBuffer(payload)
+                    : io.netty.buffer.Unpooled.wrappedBuffer(headers, payload);
+            frame.set(line, 0, subjectLength, subjectLength, replyLength, headerLength, message,
+                    message.readerIndex(), message.readableBytes());
+            try {
+                return broker.route(null, frame, batch);
+            } finally {
+                batch.flush();
+                batch.takeStallForInternal();
+            }
+        }
     }
 
     private static boolean eligible(Subscription sub, ClientSession from) {

@@ -68,6 +68,37 @@ class BrokerRoutingTest {
         assertEquals(0, broker.subscriptionCount());
     }
 
+    @Test
+    void shouldHandPublishesToAnInternalSubscriberAndCountThemAsDelivered() {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        broker.subscribe(io.halyard.core.client.Subscription.internal("orders.>", null, (frame, from) -> {
+            seen.add(frame.subject() + " " + frame.reply() + " " + frame.payloadLength());
+            return true;
+        }));
+        RecordingTransport wire = new RecordingTransport();
+        ClientSession publisher = connect(wire, "{\"verbose\":false,\"headers\":true,\"no_responders\":true}");
+        send(publisher, "SUB _INBOX.* 1\r\nPUB orders.new _INBOX.1 3\r\nabc\r\nPUB other _INBOX.2 1\r\nx\r\n");
+        assertEquals(java.util.List.of("orders.new _INBOX.1 3"), seen);
+        // The internal subscriber counted as a responder; "other" had none.
+        assertEquals(1, count(wire.text(), "HMSG _INBOX.2"), wire.text());
+        assertEquals(0, count(wire.text(), "HMSG _INBOX.1"), wire.text());
+    }
+
+    @Test
+    void shouldDeliverBrokerOriginatedMessagesFromAnyThread() throws Exception {
+        RecordingTransport wire = new RecordingTransport();
+        ClientSession sub = connect(wire, "{\"verbose\":false,\"headers\":true}");
+        send(sub, "SUB acks 5\r\n");
+        Thread t = new Thread(() -> {
+            broker.publish("acks", null, null, "{\"seq\":1}".getBytes(StandardCharsets.US_ASCII));
+            broker.publish("acks", "r", "NATS/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII), new byte[0]);
+        });
+        t.start();
+        t.join();
+        assertEquals(1, count(wire.text(), "MSG acks 5 9\r\n{\"seq\":1}\r\n"), wire.text());
+        assertEquals(1, count(wire.text(), "HMSG acks 5 r 12 12\r\nNATS/1.0\r\n\r\n\r\n"));
+    }
+
     private ClientSession connect(RecordingTransport wire, String connectJson) {
         ClientSession s = broker.accept(wire);
         send(s, "CONNECT " + connectJson + "\r\n");

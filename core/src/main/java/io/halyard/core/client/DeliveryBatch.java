@@ -63,6 +63,11 @@ public final class DeliveryBatch {
         return out;
     }
 
+    /** Broker-originated messages never stall their (internal) producer: forget any stall. */
+    public void takeStallForInternal() {
+        stalledOn = null;
+    }
+
     public boolean isEmpty() {
         return marked.isEmpty();
     }

@@ -22,6 +22,8 @@ public final class Subscription {
     /** Messages written to the owner; guarded by the owner's outbound lock. */
     long delivered;
     volatile boolean closed;
+    /** Set for a subscriber inside the broker; then {@code owner} is null. */
+    final InternalSubscriber internal;
 
     Subscription(ClientSession owner, String subject, String queue, String sid) {
         this.owner = owner;
@@ -29,6 +31,35 @@ public final class Subscription {
         this.queue = queue;
         this.sid = sid;
         this.sidBytes = sid.getBytes(StandardCharsets.US_ASCII);
+        this.internal = null;
+    }
+
+    private Subscription(String subject, String queue, InternalSubscriber internal) {
+        this.owner = null;
+        this.subject = subject;
+        this.queue = queue;
+        this.sid = "internal";
+        this.sidBytes = sid.getBytes(StandardCharsets.US_ASCII);
+        this.internal = internal;
+    }
+
+    /** A subscription whose messages go to {@code handler} instead of a connection. */
+    public static Subscription internal(String subject, String queue, InternalSubscriber handler) {
+        return new Subscription(subject, queue, handler);
+    }
+
+    /** Marks the subscription closed: routing skips it from now on (remove it from the broker too). */
+    public void close() {
+        closed = true;
+    }
+
+    public boolean isInternal() {
+        return internal != null;
+    }
+
+    /** Delivers to an internal subscriber; false for a connection's subscription. */
+    public boolean deliverInternal(io.halyard.protocol.PublishFrame frame, ClientSession from) {
+        return internal != null && internal.onMessage(frame, from);
     }
 
     public ClientSession owner() {
