@@ -32,10 +32,20 @@ class CrashRecoveryTest {
     @TempDir
     Path dir;
 
+    /** 0: no limit; otherwise the writer's max messages (discard old). */
+    private long maxMessages;
+
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void shouldKeepEveryDurableAppendAcrossRepeatedKills() throws Exception {
         crashLoop(20, 20, 250);
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void shouldKeepTheNewestMessagesUnderAMaxMessagesLimitAcrossKills() throws Exception {
+        maxMessages = 3000;
+        crashLoop(12, 20, 250);
     }
 
     @Test
@@ -109,8 +119,13 @@ class CrashRecoveryTest {
 
     private long verify(long durable, List<long[]> durableRanges, Set<Long> deleted, Set<Long> maybeDeleted,
                         int round) throws Exception {
-        try (FileStore store = FileStore.open(StoreOptions.defaults(dir).withSegmentMaxBytes(64 * 1024))) {
+        StoreOptions options = StoreOptions.defaults(dir).withSegmentMaxBytes(64 * 1024)
+                .withLimits(StoreLimits.NONE.withMaxMessages(maxMessages));
+        try (FileStore store = FileStore.open(options)) {
             StoreState state = store.state();
+            if (maxMessages > 0) {
+                assertTrue(state.messages() <= maxMessages, "round " + round + ": " + state.messages() + " messages");
+            }
             assertEquals(0, state.lostMessages(), "round " + round + ": a SIGKILL must never look like damage");
             assertTrue(state.lastSequence() >= durable,
                     "round " + round + ": last " + state.lastSequence() + " < durable " + durable);
@@ -121,7 +136,8 @@ class CrashRecoveryTest {
                     assertNull(m, "round " + round + ": durable deletion of " + seq + " undone");
                     continue;
                 }
-                boolean mustExist = !maybeDeleted.contains(seq) && reportedDurable(durableRanges, seq);
+                boolean withinLimit = maxMessages == 0 || seq > state.lastSequence() - maxMessages;
+                boolean mustExist = withinLimit && !maybeDeleted.contains(seq) && reportedDurable(durableRanges, seq);
                 if (mustExist && m == null) {
                     System.err.println(diagnose(seq));
                     System.err.println("child stderr:\n" + java.nio.file.Files.readString(
@@ -204,7 +220,7 @@ class CrashRecoveryTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), CrashWriter.class.getName(), dir.toString(),
-                Long.toString(seed));
+                Long.toString(seed), Long.toString(maxMessages));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolveSibling(dir.getFileName() + ".stderr").toFile()));
         return pb.start();
     }

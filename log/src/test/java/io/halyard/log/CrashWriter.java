@@ -10,7 +10,8 @@ import java.util.Random;
  * {@code T <seq>} before it deletes a message and {@code X <seq>} once that deletion is durable, until it
  * is killed.
  *
- * <p>Usage: {@code CrashWriter <dir> <seed>}.
+ * <p>Usage: {@code CrashWriter <dir> <seed> [maxMessages]}; with a limit, the oldest messages are
+ * removed as new ones arrive (so deletions from limits, segment drops and compaction are exercised).
  */
 public final class CrashWriter {
     private CrashWriter() {
@@ -37,7 +38,9 @@ public final class CrashWriter {
         Random random = new Random(Long.parseLong(args[1]));
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         Object printLock = new Object();
+        long maxMessages = args.length > 2 ? Long.parseLong(args[2]) : 0;
         StoreOptions options = StoreOptions.defaults(dir).withSegmentMaxBytes(64 * 1024)
+                .withLimits(StoreLimits.NONE.withMaxMessages(maxMessages))
                 .withListener(seq -> {
                     synchronized (printLock) {
                         out.println("D " + seq);
