@@ -80,6 +80,20 @@ final class DeleteJournal implements BatchTarget {
         buf.putLong(at + RecordFormat.OFF_SEQUENCE, lastSequence);
     }
 
+    /** Writes and fsyncs one deletion record now; for recovery, before the writer thread starts. */
+    void appendNow(long first, long last, long lastSequence, long timestampNanos) throws IOException {
+        int length = recordLength(1);
+        ByteBuffer buf = ByteBuffer.allocate(length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        put(buf, 0, lastSequence, timestampNanos, new long[] {first, last}, 1);
+        RecordFormat.seal(buf, 0, new java.util.zip.CRC32C());
+        while (buf.hasRemaining()) {
+            channel.write(buf, appendPosition + buf.position());
+        }
+        channel.force(false);
+        appendPosition += length;
+        writtenPosition = appendPosition;
+    }
+
     void close() {
         try {
             channel.close();

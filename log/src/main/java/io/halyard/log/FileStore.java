@@ -102,6 +102,7 @@ public final class FileStore implements StreamStore {
             bytes = recovery.bytes;
             lostMessages = recovery.lostMessages;
             List<LogSegment> list = new ArrayList<>(recovery.segments);
+            forgetTail(list);
             if (list.isEmpty()) {
                 list.add(LogSegment.create(directory, lastSequence + 1));
                 directoryDirty = true;
@@ -131,6 +132,22 @@ public final class FileStore implements StreamStore {
         } catch (IOException | RuntimeException e) {
             releaseLock();
             throw e;
+        }
+    }
+
+    /**
+     * Sequences after the last record on disk but not after the last sequence the journal saw have
+     * no record anywhere: appends a crash cut off, or a newest file that was lost. They are not
+     * counted lost (a torn write looks the same), and are journaled as deleted now so that later
+     * recoveries, finding them as a gap before newer records, agree.
+     */
+    private void forgetTail(List<LogSegment> list) throws IOException {
+        long lastRecord = 0;
+        for (LogSegment s : list) {
+            lastRecord = Math.max(lastRecord, Math.max(s.lastSequence, s.baseSequence - 1));
+        }
+        if (lastSequence > lastRecord) {
+            journal.appendNow(lastRecord + 1, lastSequence, lastSequence, options.clock().epochNanos());
         }
     }
 
@@ -337,16 +354,16 @@ public final class FileStore implements StreamStore {
     }
 
     /**
-     * Removes a stored, live message and records its deletion in the journal: by widening the
-     * batch's head record when {@code headOrder} and it is the first message, else as a record of its
-     * own.
+     * Removes a stored, live message and records its deletion in the journal. Removing the first
+     * message widens the batch's head record, which says "everything up to here is gone" (from
+     * sequence 1, so recovery never counts an older gap lost); any other gets a record of its own.
      */
     private void removeMessage(long seq, boolean headOrder) {
         boolean wasFirst = seq == firstSequence;
         if (!forget(seq)) {
             throw new IllegalStateException("store " + name + ": no metadata for live sequence " + seq);
         }
-        journalDeletion(seq, headOrder && wasFirst);
+        journalDeletion(seq, wasFirst);
     }
 
     /** Removes a live message from the in-memory state only; false when there is no such message. */
@@ -414,6 +431,9 @@ public final class FileStore implements StreamStore {
             }
             snapshot = segment.deleted.copy();
             sourceBytes = segment.durableBytes;
+            // The copy leaves out the records deleted so far; their journal records must be durable
+            // before the copy replaces the original, or a crash would make them look lost.
+            syncLocked();
         } finally {
             lock.unlock();
         }
@@ -506,24 +526,23 @@ public final class FileStore implements StreamStore {
             ranges[1] = firstSequence - 1;
             count = 1;
         }
-        for (LogSegment seg : segments) {
-            if (seg.firstSequence == 0) {
+        // Every sequence from the first message to the last that holds no live message: deleted in
+        // a segment, compacted away, or in a segment dropped whole. Recovery counts any sequence
+        // without a record that the journal does not cover as lost, so none may be left out.
+        for (long seq = firstSequence; seq <= lastSequence; seq++) {
+            LogSegment seg = segmentFor(seq);
+            if (seg != null && seg.isLive(seq)) {
                 continue;
             }
-            for (long seq = Math.max(firstSequence, seg.firstSequence); seq <= seg.lastSequence; seq++) {
-                if (!seg.deleted.contains(seq)) {
-                    continue;
+            if (count > 0 && ranges[2 * count - 1] == seq - 1) {
+                ranges[2 * count - 1] = seq;
+            } else {
+                if (2 * count + 2 > ranges.length) {
+                    ranges = Arrays.copyOf(ranges, ranges.length * 2);
                 }
-                if (count > 0 && ranges[2 * count - 1] == seq - 1) {
-                    ranges[2 * count - 1] = seq;
-                } else {
-                    if (2 * count + 2 > ranges.length) {
-                        ranges = Arrays.copyOf(ranges, ranges.length * 2);
-                    }
-                    ranges[2 * count] = seq;
-                    ranges[2 * count + 1] = seq;
-                    count++;
-                }
+                ranges[2 * count] = seq;
+                ranges[2 * count + 1] = seq;
+                count++;
             }
         }
         long freshBytes = (long) DeleteJournal.recordLength(MAX_RANGES_PER_RECORD) * (count / MAX_RANGES_PER_RECORD + 1);
@@ -575,7 +594,8 @@ public final class FileStore implements StreamStore {
             } else {
                 int length = DeleteJournal.recordLength(1);
                 int at = batch.reserve(journal, journal.appendPosition, length);
-                DeleteJournal.put(batch.buffer, at, lastSequence, options.clock().epochNanos(), new long[] {seq, seq}, 1);
+                DeleteJournal.put(batch.buffer, at, lastSequence, options.clock().epochNanos(),
+                        new long[] {head ? 1 : seq, seq}, 1);
                 journal.appendPosition += length;
                 if (head) {
                     batch.headRecordOffset = at;
@@ -1047,7 +1067,8 @@ public final class FileStore implements StreamStore {
         }
         long purgedTo = lastSequence;
         lastSequence = nextSequence - 1; // recorded in the journal record, so recovery knows it
-        journalRanges(new long[] {Math.min(firstSequence, purgedTo), purgedTo}, 1);
+        // The whole range up to the new next sequence: recovery must not take skipped ones for lost.
+        journalRanges(new long[] {1, nextSequence - 1}, 1);
         LogSegment[] old = segments;
         try {
             LogSegment fresh = LogSegment.create(directory, lastSequence + 1);

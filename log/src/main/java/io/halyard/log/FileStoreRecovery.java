@@ -49,6 +49,11 @@ final class FileStoreRecovery {
         removeCompactionLeftovers();
         List<Path> files = new ArrayList<>(segmentFiles());
         dropTrailingEmptySegments(files);
+        if (!files.isEmpty()) {
+            // Before the oldest file: everything there must have been deleted (the journal says so);
+            // if not, an older file is missing.
+            lose(null, 1, baseOf(files.get(0)) - 1, false);
+        }
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             long base = baseOf(file);
@@ -201,45 +206,47 @@ final class FileStoreRecovery {
             }
         });
         long size = segment.writeChannel().size();
-        if (end < size) {
-            if (newest) {
-                LOG.log(System.Logger.Level.WARNING, "store {0}: truncating {1} bytes of torn tail from {2}",
-                        name, size - end, file.getFileName());
-                segment.writeChannel().truncate(end);
-                segment.writeChannel().force(true);
-                truncatedBytes += size - end;
-            } else {
-                LOG.log(System.Logger.Level.ERROR, "store {0}: {1} bytes {2}..{3} fail their checksum; never served",
-                        name, file.getFileName(), end, size);
-                if (nextBase > previous[0] + 1) {
-                    lose(segment, previous[0] + 1, nextBase - 1, true);
-                }
-            }
+        boolean tornTail = end < size;
+        if (tornTail && newest) {
+            LOG.log(System.Logger.Level.WARNING, "store {0}: truncating {1} bytes of torn tail from {2}",
+                    name, size - end, file.getFileName());
+            segment.writeChannel().truncate(end);
+            segment.writeChannel().force(true);
+            truncatedBytes += size - end;
+        } else if (tornTail) {
+            LOG.log(System.Logger.Level.ERROR, "store {0}: {1} bytes {2}..{3} fail their checksum; never served",
+                    name, file.getFileName(), end, size);
+        }
+        if (!newest) {
+            // Sequences up to the next file's first belong here: any without a record and not
+            // journaled as deleted are lost (damaged, cut off at a record boundary, or never there).
+            lose(segment, previous[0] + 1, nextBase - 1, tornTail);
         }
         segment.appendPosition = end;
         segment.durableBytes = end;
         return segment;
     }
 
+    /**
+     * Sequences {@code from..to} have no record. The delete journal says which of them were deleted
+     * (compaction then removes their records, and whole segments go once empty); every other one is
+     * counted lost: its record was damaged, cut off or its file removed. {@code segment} (may be
+     * null) marks them deleted so that walks over live sequences skip them.
+     */
     private void lose(LogSegment segment, long from, long to, boolean damaged) {
-        if (!damaged) {
-            // A gap between intact records is where compaction removed deleted records: mark it
-            // deleted so that "next live sequence" walks never take it for a message.
-            for (long s = from; s <= to; s++) {
-                segment.deleted.add(s);
-            }
+        if (to < from) {
             return;
         }
-        long lost = 0;
-        for (long s = from; s <= to; s++) {
-            if (!deletions.contains(s) && segment.deleted.add(s)) {
-                lost++;
+        if (segment != null && segment.firstSequence != 0) {
+            for (long s = from; s <= Math.min(to, segment.lastSequence); s++) {
+                segment.deleted.add(s);
             }
         }
+        long lost = (to - from + 1) - deletions.countCovered(from, to);
         if (lost > 0) {
             lostMessages += lost;
-            LOG.log(System.Logger.Level.ERROR, "store {0}: sequences {1}..{2} lost to damage ({3} messages)",
-                    name, from, to, lost);
+            LOG.log(System.Logger.Level.ERROR, "store {0}: sequences {1}..{2} {3} ({4} messages lost)",
+                    name, from, to, damaged ? "fail their checksum" : "are missing (file cut or removed)", lost);
         }
         lastSequence = Math.max(lastSequence, to);
     }

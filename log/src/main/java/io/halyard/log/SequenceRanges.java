@@ -76,6 +76,27 @@ final class SequenceRanges {
         return false;
     }
 
+    /** How many sequences of {@code low..high} the set holds. */
+    long countCovered(long low, long high) {
+        int lo = 0;
+        int hi = count - 1;
+        int start = count;
+        while (lo <= hi) { // the first range ending at or after low
+            int mid = (lo + hi) >>> 1;
+            if (to[mid] >= low) {
+                start = mid;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        long covered = 0;
+        for (int i = start; i < count && from[i] <= high; i++) {
+            covered += Math.min(high, to[i]) - Math.max(low, from[i]) + 1;
+        }
+        return covered;
+    }
+
     int size() {
         return count;
     }

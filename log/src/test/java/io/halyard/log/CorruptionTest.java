@@ -677,7 +677,6 @@ class CorruptionTest {
      * the journal record of its deletions. Enable this once those three are fixed.
      */
     @Test
-    @org.junit.jupiter.api.Disabled("finding: whole missing sealed segments are not counted lost; see the Javadoc")
     void shouldCountEveryMessageOfAMissingOrEmptiedSealedSegmentLost() throws Exception {
         Path dir = copy();
         Files.delete(dir.resolve(segments.get(0).name()));
