@@ -834,7 +834,10 @@ public final class FileStore implements StreamStore {
             SegmentCursor c = segment.cursor(segment.index.floorPosition(seq), GET_BUFFER_BYTES);
             while (c.next()) {
                 if (c.type() == RecordFormat.TYPE_MESSAGE && c.sequence() >= seq) {
-                    return c.sequence() == seq && !segment.deleted.contains(seq) ? c.message(null) : null;
+                    if (c.sequence() != seq) {
+                        break; // not there: deleted, or in a damaged record stepped over
+                    }
+                    return segment.deleted.contains(seq) ? null : c.message(null);
                 }
             }
             if (c.corruptAt() >= 0) {
@@ -960,6 +963,9 @@ public final class FileStore implements StreamStore {
                     boolean match = literal != null ? c.subjectEquals(literal)
                             : filter.matchesAll() || filter.matches(c.subject());
                     if (match) {
+                        if (c.corruptAt() >= 0) {
+                            reportCorruptRead(s, c.corruptAt());
+                        }
                         return c.message(literal);
                     }
                 }

@@ -7,8 +7,9 @@ import java.util.zip.CRC32C;
 
 /**
  * Walks the records of one segment forward from a position, reading the file in large chunks and
- * checking every record's checksum before exposing it. A record that fails the check ends the walk
- * with {@link #corruptAt()} set: it is never returned as data.
+ * checking every record's checksum before exposing it. A record that fails the check is never
+ * returned as data: the walk steps over damage that recovery found, and over damage found now by
+ * searching for the next valid record (reported through {@link #corruptAt()}).
  *
  * <p>Not thread-safe; one per read.
  */
@@ -24,6 +25,7 @@ final class SegmentCursor {
     private int at = -1;
     private int next;
     private long corruptAt = -1;
+    private boolean stopped;
 
     SegmentCursor(LogSegment segment, long position, long end, int bufferBytes) {
         this.segment = segment;
@@ -37,7 +39,7 @@ final class SegmentCursor {
     /** Advances to the next valid record; false at the end of readable data or at a corrupt record. */
     boolean next() throws IOException {
         long position = bufStart + next;
-        if (position >= end || corruptAt >= 0) {
+        if (position >= end || stopped) {
             return false;
         }
         if (!ensure(next, RecordFormat.HEADER_BYTES)) {
@@ -61,17 +63,57 @@ final class SegmentCursor {
 
     private boolean fail(long position) throws IOException {
         long resume = segment.damageEndingAfter(position);
+        if (resume < 0) {
+            // Damage since the store was opened (recovery reports what it finds): look for the next
+            // valid record, remember the damaged range for later readers, and go on from there.
+            if (corruptAt < 0) {
+                corruptAt = position;
+            }
+            resume = findNextValid(position + 1);
+            if (resume > position) {
+                segment.addDamage(position, resume);
+            }
+        }
         if (resume > position && resume < end) {
-            // Known damage, found and reported on recovery: step over it.
             bufStart = resume;
             bufLength = 0;
             next = 0;
             at = -1;
             return next();
         }
-        corruptAt = position;
+        if (corruptAt < 0) {
+            corruptAt = position;
+        }
+        stopped = true;
         at = -1;
         return false;
+    }
+
+    /** The position of the first valid record after {@code from}, or -1. */
+    private long findNextValid(long from) throws IOException {
+        for (long p = from; p + RecordFormat.HEADER_BYTES <= end; p++) {
+            int offset = (int) (p - bufStart);
+            if (p < bufStart || !ensure(offset, RecordFormat.HEADER_BYTES)) {
+                bufStart = p;
+                bufLength = 0;
+                if (!ensure(0, RecordFormat.HEADER_BYTES)) {
+                    return -1;
+                }
+            }
+            offset = (int) (p - bufStart);
+            int length = buf.getInt(offset + RecordFormat.OFF_LENGTH);
+            if (length < RecordFormat.HEADER_BYTES || length > RecordFormat.MAX_RECORD_BYTES || p + length > end) {
+                continue;
+            }
+            if (!ensure(offset, length)) {
+                continue;
+            }
+            offset = (int) (p - bufStart);
+            if (RecordFormat.isValid(buf, offset, bufLength - offset, crc)) {
+                return p;
+            }
+        }
+        return -1;
     }
 
     /** Makes {@code length} bytes from buffer offset {@code from} available, refilling or growing. */
@@ -104,7 +146,7 @@ final class SegmentCursor {
         return length <= bufLength;
     }
 
-    /** The file position of the first record that failed validation, or -1. */
+    /** The file position of the first record that failed validation (newly found damage), or -1. */
     long corruptAt() {
         return corruptAt;
     }

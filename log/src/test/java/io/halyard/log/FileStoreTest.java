@@ -347,4 +347,29 @@ class FileStoreTest {
             }
         }
     }
+
+    @Test
+    void shouldStepOverDamageFoundAfterOpenAndKeepServingTheRecordsAfterIt() throws Exception {
+        try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
+            for (int i = 1; i <= 10; i++) {
+                appendDurable(store, "s", "message-" + i);
+            }
+            Path seg = segmentFiles().get(0);
+            int recordLength = RecordFormat.recordLength(1, 0, "message-1".length());
+            try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(1);
+                long at = 3L * recordLength + RecordFormat.HEADER_BYTES + 2; // in sequence 4's payload
+                ch.read(b, at);
+                b.put(0, (byte) (b.get(0) ^ 0x01)).position(0);
+                ch.write(b, at);
+            }
+            assertNull(store.get(4));
+            assertTrue(store.checksumFailures() > 0);
+            for (int i = 5; i <= 10; i++) {
+                assertArrayEquals(bytes("message-" + i), store.get(i).payload(), "seq " + i);
+            }
+            assertEquals(5, store.getNext(4, SubjectFilter.of("s")).sequence());
+            assertArrayEquals(bytes("message-3"), store.get(3).payload());
+        }
+    }
 }
