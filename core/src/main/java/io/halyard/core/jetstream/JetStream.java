@@ -1,0 +1,307 @@
+package io.halyard.core.jetstream;
+
+import io.halyard.core.Broker;
+import io.halyard.core.subject.Subjects;
+import io.halyard.log.EpochClock;
+import io.halyard.log.FileStore;
+import io.halyard.log.MemoryStore;
+import io.halyard.log.StoreOptions;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * JetStream in one server: the streams of the (single, global) account, where they live on disk,
+ * and the thread that runs the API.
+ *
+ * <p><b>On disk.</b> {@code <store_dir>/jetstream/$G/streams/<name>/} holds {@link StreamMeta}'s
+ * {@code meta.json} and the stream's {@link FileStore} directory {@code msgs/}. Directories are
+ * created with the first file stream, so a server that never creates one leaves no trace. Memory
+ * streams have no directory and are lost on restart, as with nats-server.
+ *
+ * <p><b>Threads.</b> Every API request runs on the single {@code halyard-jetstream} thread
+ * ({@link #executor()}), so creates, updates and deletes are serialised without further locking;
+ * the stream map is concurrent so that the publish path and the API dispatcher can look streams up
+ * from event loops. The same thread expires aged messages of memory streams once a second (file
+ * stores do it on their writer thread).
+ *
+ * <p>Thread-safe as described: mutators ({@link #create}, {@link #update}, {@link #delete}) must run
+ * on the JetStream thread; lookups from any thread.
+ */
+public final class JetStream implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(JetStream.class.getName());
+    /** nats-server's global account, the only one until accounts come. */
+    public static final String GLOBAL_ACCOUNT = "$G";
+    static final String MESSAGES_DIRECTORY = "msgs";
+
+    private final Broker broker;
+    private final Path streamsDirectory;
+    private final EpochClock clock;
+    private final ScheduledThreadPoolExecutor executor;
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+    private final JetStreamApi api;
+
+    /**
+     * @param storeDirectory nats-server's {@code store_dir}; streams go under {@code jetstream/$G/streams}
+     */
+    public JetStream(Broker broker, Path storeDirectory, EpochClock clock) {
+        this.broker = broker;
+        this.streamsDirectory = storeDirectory.resolve("jetstream").resolve(GLOBAL_ACCOUNT).resolve("streams");
+        this.clock = clock;
+        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "halyard-jetstream");
+            t.setDaemon(true);
+            return t;
+        });
+        this.executor.setRemoveOnCancelPolicy(true);
+        // After close, late deferred work (a PubAck for a closed stream) is dropped, not thrown.
+        this.executor.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());
+        this.api = new JetStreamApi(this, broker);
+    }
+
+    /** Reopens the streams found on disk, then starts answering the API. */
+    public JetStream start() {
+        try {
+            executor.submit(this::recover).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recovering streams", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot recover streams: " + e.getCause().getMessage(), e.getCause());
+        }
+        executor.scheduleWithFixedDelay(this::expireMemoryStreams, 1, 1, TimeUnit.SECONDS);
+        api.start();
+        return this;
+    }
+
+    private void recover() {
+        if (!Files.isDirectory(streamsDirectory)) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(streamsDirectory)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (!Files.isDirectory(dir) || name.startsWith(".")) {
+                    if (name.startsWith(".deleted-")) {
+                        deleteTree(dir); // a delete that did not finish
+                    }
+                    continue;
+                }
+                try {
+                    StreamMeta.Contents meta = StreamMeta.read(dir);
+                    if (!meta.config().name.equals(name)) {
+                        throw new IOException("meta.json names stream " + meta.config().name);
+                    }
+                    Stream stream = open(meta.config(), meta.createdNanos(), dir);
+                    streams.put(name, stream);
+                    stream.start();
+                    LOG.log(System.Logger.Level.INFO, "Restored stream {0} ({1} messages)", name, stream.store().state().messages());
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "Stream {0} not restored, its files are left as they are: {1}", name, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "Cannot list streams in " + streamsDirectory, e);
+        }
+    }
+
+    private Stream open(StreamConfig config, long createdNanos, Path dir) throws IOException {
+        StoreOptions options = StoreOptions.defaults(config.isMemory() ? null : dir.resolve(MESSAGES_DIRECTORY))
+                .withLimits(Stream.limits(config)).withClock(clock);
+        return new Stream(broker, executor, clock, config, createdNanos,
+                listener -> config.isMemory() ? new MemoryStore(options) : FileStore.open(options.withListener(listener)));
+    }
+
+    /** The thread that runs API requests and deferred stream work. */
+    public Executor executor() {
+        return executor;
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public EpochClock clock() {
+        return clock;
+    }
+
+    /** The API dispatcher, where further API handlers (consumers) are registered. */
+    public JetStreamApi api() {
+        return api;
+    }
+
+    /** The stream, or null. Any thread. */
+    public Stream stream(String name) {
+        return streams.get(name);
+    }
+
+    /** The streams sorted by name. Any thread. */
+    public List<Stream> streams() {
+        List<Stream> all = new ArrayList<>(streams.values());
+        all.sort(Comparator.comparing(Stream::name));
+        return all;
+    }
+
+    /** The streams with a subject that collides with {@code filter}, sorted by name. */
+    public List<Stream> streams(String filter) {
+        List<Stream> matching = new ArrayList<>();
+        for (Stream s : streams()) {
+            for (String subject : s.config().subjects) {
+                if (Subjects.overlaps(filter, subject)) {
+                    matching.add(s);
+                    break;
+                }
+            }
+        }
+        return matching;
+    }
+
+    /**
+     * Creates a stream from a normalised config; returns {@code null}-free: the existing stream when
+     * one with the same name and the same config exists (a repeated create is not an error).
+     */
+    Stream create(StreamConfig config) {
+        Stream existing = streams.get(config.name);
+        if (existing != null) {
+            if (existing.config().sameAs(config)) {
+                return existing;
+            }
+            throw new ApiException(ApiErrors.STREAM_NAME_EXISTS);
+        }
+        checkOverlap(config, null);
+        long created = clock.epochNanos();
+        Path dir = streamsDirectory.resolve(config.name);
+        Stream stream;
+        try {
+            if (!config.isMemory()) {
+                Files.createDirectories(dir);
+                StreamMeta.write(dir, config, created);
+                StreamMeta.syncDirectory(streamsDirectory);
+            }
+            stream = open(config, created, dir);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Cannot create stream " + config.name, e);
+            deleteTree(dir);
+            throw new ApiException(ApiErrors.streamCreate("error creating store for stream: " + e.getMessage()));
+        }
+        if (config.firstSeq > 1) {
+            stream.store().purge(null, config.firstSeq, 0); // an empty store's next sequence moves to first_seq
+        }
+        streams.put(config.name, stream);
+        stream.start();
+        return stream;
+    }
+
+    /** Applies a normalised config to an existing stream, after nats-server's update rules. */
+    Stream update(StreamConfig next) {
+        Stream stream = streams.get(next.name);
+        if (stream == null) {
+            throw new ApiException(ApiErrors.STREAM_NOT_FOUND);
+        }
+        StreamConfigRules.checkUpdate(stream.config(), next);
+        checkOverlap(next, stream);
+        next.firstSeq = stream.config().firstSeq;
+        if (!next.isMemory()) {
+            try {
+                StreamMeta.write(streamsDirectory.resolve(next.name), next, stream.createdNanos());
+            } catch (IOException e) {
+                throw new ApiException(ApiErrors.streamUpdate("cannot write the stream configuration: " + e.getMessage()));
+            }
+        }
+        stream.update(next);
+        return stream;
+    }
+
+    /** Deletes a stream and its files; false when there is none. */
+    boolean delete(String name) {
+        Stream stream = streams.remove(name);
+        if (stream == null) {
+            return false;
+        }
+        stream.close();
+        Path dir = streamsDirectory.resolve(name);
+        if (Files.exists(dir)) {
+            // Renamed first so that a crash half-way never leaves a stream that restarts half-deleted.
+            Path doomed = streamsDirectory.resolve(".deleted-" + name + "-" + System.nanoTime());
+            try {
+                Files.move(dir, doomed);
+                StreamMeta.syncDirectory(streamsDirectory);
+            } catch (IOException e) {
+                throw new ApiException(ApiErrors.streamDelete("cannot remove the stream's files: " + e.getMessage()));
+            }
+            deleteTree(doomed);
+        }
+        return true;
+    }
+
+    private void checkOverlap(StreamConfig config, Stream self) {
+        for (Stream other : streams.values()) {
+            if (other == self) {
+                continue;
+            }
+            for (String mine : config.subjects) {
+                for (String theirs : other.config().subjects) {
+                    if (Subjects.overlaps(mine, theirs)) {
+                        throw new ApiException(ApiErrors.STREAM_SUBJECT_OVERLAP);
+                    }
+                }
+            }
+        }
+    }
+
+    private void expireMemoryStreams() {
+        for (Stream s : streams.values()) {
+            if (s.config().isMemory() && s.config().maxAgeNanos > 0) {
+                s.store().expire();
+            }
+        }
+    }
+
+    /** Stops the API and closes every stream (file stores complete their writes and fsync). */
+    @Override
+    public void close() {
+        api.stop();
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Stream s : streams.values()) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Closing stream " + s.name(), e);
+            }
+        }
+        streams.clear();
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Cannot delete " + p + ": " + e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Cannot delete " + root + ": " + e.getMessage());
+        }
+    }
+}

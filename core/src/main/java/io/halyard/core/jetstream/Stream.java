@@ -1,0 +1,434 @@
+package io.halyard.core.jetstream;
+
+import io.halyard.core.Broker;
+import io.halyard.core.client.ClientSession;
+import io.halyard.core.client.Subscription;
+import io.halyard.log.DiscardPolicy;
+import io.halyard.log.EpochClock;
+import io.halyard.log.StoreLimits;
+import io.halyard.log.StoredMessage;
+import io.halyard.log.StreamStore;
+import io.halyard.log.SubjectFilter;
+import io.halyard.log.SubjectState;
+import io.halyard.protocol.PublishFrame;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One stream: its configuration, its {@link StreamStore}, and the publish path that captures its
+ * subjects. Consumers read through {@link #store()} and learn of new durable messages through a
+ * {@link StreamListener}.
+ *
+ * <p><b>Publishing.</b> The stream subscribes internally to each of its subjects. A captured message
+ * is checked ({@code Nats-Expected-*}, {@code Nats-Msg-Id} within the duplicate window, rollup,
+ * max_msg_size) and appended on the publisher's event loop under {@link #publishLock}, so checks and
+ * append are atomic. Errors are answered at once; the PubAck waits in {@link PendingAcks} until the
+ * store reports the sequence durable ({@link #onDurable}), then goes out through
+ * {@link Broker#publish}. A publish costs a few objects (subject and reply strings, the header copy,
+ * the PubAck bytes and its queue entry) on top of the store's own copy.
+ *
+ * <p><b>Thread-safety.</b> Thread-safe. {@code publishLock} guards the checks' state (last sequence,
+ * last msg id, the msg-id window) and the config swap of an update; it is never held while
+ * publishing a response. Store mutators serialise themselves. A message the broker itself
+ * originated ({@code from == null}, e.g. a PubAck landing on a stream that captures inboxes) is
+ * answered from {@code deferred}, never re-entrantly from the publishing thread.
+ */
+public final class Stream {
+    private static final System.Logger LOG = System.getLogger(Stream.class.getName());
+    static final String MSG_ID = "Nats-Msg-Id";
+    static final String EXPECTED_STREAM = "Nats-Expected-Stream";
+    static final String EXPECTED_LAST_SEQ = "Nats-Expected-Last-Sequence";
+    static final String EXPECTED_LAST_SUBJECT_SEQ = "Nats-Expected-Last-Subject-Sequence";
+    static final String EXPECTED_LAST_SUBJECT_SEQ_SUBJECT = "Nats-Expected-Last-Subject-Sequence-Subject";
+    static final String EXPECTED_LAST_MSG_ID = "Nats-Expected-Last-Msg-Id";
+    static final String ROLLUP = "Nats-Rollup";
+    static final String TTL = "Nats-TTL";
+
+    private final Broker broker;
+    private final Executor deferred;
+    private final EpochClock clock;
+    private final StreamStore store;
+    private final long createdNanos;
+    private final ReentrantLock publishLock = new ReentrantLock();
+    private final PendingAcks acks = new PendingAcks();
+    private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile StreamConfig config;
+    private volatile byte[] pubAckPrefix;
+    private List<Subscription> subscriptions = List.of();
+    // Guarded by publishLock.
+    private final MsgIdWindow msgIds;
+    private long lastSequence;
+    private String lastMsgId = "";
+    private boolean closed;
+
+    /** Opens the stream's store, telling the stream of durability. */
+    @FunctionalInterface
+    public interface StoreOpener {
+        StreamStore open(io.halyard.log.DurabilityListener listener) throws java.io.IOException;
+    }
+
+    Stream(Broker broker, Executor deferred, EpochClock clock, StreamConfig config, long createdNanos, StoreOpener opener)
+            throws java.io.IOException {
+        this.broker = broker;
+        this.deferred = deferred;
+        this.clock = clock;
+        this.config = config;
+        this.createdNanos = createdNanos;
+        this.pubAckPrefix = pubAckPrefix(config.name);
+        this.msgIds = new MsgIdWindow(config.duplicateWindowNanos);
+        this.store = opener.open(config.isMemory() ? null : sequence -> onDurable(sequence));
+    }
+
+    /** The store limits a config asks for. */
+    static StoreLimits limits(StreamConfig c) {
+        return new StoreLimits(c.maxMsgs, c.maxBytes, c.maxAgeNanos, c.maxMsgsPerSubject, c.maxMsgSize,
+                c.discard.equals("new") ? DiscardPolicy.NEW : DiscardPolicy.OLD, c.discardNewPerSubject);
+    }
+
+    public String name() {
+        return config.name;
+    }
+
+    /** The current (normalised) configuration; replaced, never changed, by an update. */
+    public StreamConfig config() {
+        return config;
+    }
+
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    /** The messages. Reads see durable messages only; consumers must not append. */
+    public StreamStore store() {
+        return store;
+    }
+
+    public void addListener(StreamListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(StreamListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Rebuilds the publish checks' state from the store and subscribes to the stream's subjects. */
+    void start() {
+        publishLock.lock();
+        try {
+            lastSequence = store.state().lastSequence();
+            rebuildMsgIds();
+            subscribe(config.subjects);
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /** nats-server rebuilds its duplicate map from the stream on start: the ids of the messages within the window. */
+    private void rebuildMsgIds() {
+        long now = clock.epochNanos();
+        long from = store.sequenceAtOrAfter(now - config.duplicateWindowNanos);
+        StoredMessage m;
+        while ((m = store.getNext(from, SubjectFilter.ALL)) != null) {
+            String id = m.headers().length == 0 ? null : NatsHeaders.get(m.headers(), MSG_ID);
+            if (id != null && !id.isEmpty()) {
+                msgIds.record(id, m.sequence(), m.timestampNanos());
+            }
+            lastMsgId = id == null ? "" : id;
+            from = m.sequence() + 1;
+        }
+    }
+
+    private void subscribe(List<String> subjects) {
+        List<Subscription> subs = new ArrayList<>(subjects.size());
+        for (String subject : subjects) {
+            Subscription sub = Subscription.internal(subject, null, this::onMessage);
+            broker.subscribe(sub);
+            subs.add(sub);
+        }
+        subscriptions = subs;
+    }
+
+    private void unsubscribe() {
+        for (Subscription sub : subscriptions) {
+            sub.close();
+            broker.unsubscribe(sub);
+        }
+        subscriptions = List.of();
+    }
+
+    /** The internal subscriber: store a captured publish (see the class comment). */
+    boolean onMessage(PublishFrame frame, ClientSession from) {
+        String subject = frame.subject();
+        String reply = frame.reply();
+        int headerLength = Math.max(frame.headerLength(), 0);
+        byte[] headers = null;
+        if (headerLength > 0) {
+            headers = new byte[headerLength];
+            frame.message().getBytes(frame.messageIndex(), headers);
+        }
+        ByteBuffer payload = frame.message().nioBuffer(frame.messageIndex() + headerLength, frame.payloadLength());
+        store(subject, reply, headers, payload, from != null);
+        return true;
+    }
+
+    /**
+     * Checks and appends one message; answers errors at once and queues the PubAck.
+     *
+     * @param inline whether responses may be published from this thread (false for broker-originated messages)
+     */
+    void store(String subject, String reply, byte[] headers, ByteBuffer payload, boolean inline) {
+        long sequence;
+        String rollup = null;
+        publishLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            StreamConfig c = config;
+            sequence = checkAndAppend(c, subject, reply, headers, payload, inline);
+            if (sequence > 0 && headers != null && (rollup = NatsHeaders.get(headers, ROLLUP)) != null && rollup.isEmpty()) {
+                rollup = null;
+            }
+        } finally {
+            publishLock.unlock();
+        }
+        if (sequence <= 0 && reply == null) {
+            return;
+        }
+        if (rollup != null) {
+            // Whatever was queued (this PubAck, a duplicate's) leaves as soon as it is durable.
+        // A rollup purges what it replaces; the purge waits for the disk, so not on an event loop.
+            long seq = sequence;
+            SubjectFilter filter = rollup.equals("all") ? null : SubjectFilter.of(subject);
+            deferred.execute(() -> purge(filter, seq, 0));
+        }
+        if (inline) {
+            onDurable(store.durableSequence());
+        } else {
+            deferred.execute(() -> onDurable(store.durableSequence()));
+        }
+    }
+
+    /** The checks of nats-server's processJetStreamMsg, in its order; returns the sequence, or 0 when answered. */
+    private long checkAndAppend(StreamConfig c, String subject, String reply, byte[] headers, ByteBuffer payload, boolean inline) {
+        String msgId = null;
+        if (c.sealed) {
+            return reject(reply, ApiErrors.STREAM_SEALED, inline);
+        }
+        if (headers != null) {
+            String expectedStream = NatsHeaders.get(headers, EXPECTED_STREAM);
+            if (expectedStream != null && !expectedStream.isEmpty() && !expectedStream.equals(c.name)) {
+                return reject(reply, ApiErrors.EXPECTED_STREAM_MISMATCH, inline);
+            }
+            String ttl = NatsHeaders.get(headers, TTL);
+            if (ttl != null && !ttl.isEmpty() && !c.allowMsgTtl) {
+                return reject(reply, ApiErrors.MESSAGE_TTL_DISABLED, inline);
+            }
+            String lastSubjectSeq = NatsHeaders.get(headers, EXPECTED_LAST_SUBJECT_SEQ);
+            String checkSubject = NatsHeaders.get(headers, EXPECTED_LAST_SUBJECT_SEQ_SUBJECT);
+            if (lastSubjectSeq != null) {
+                long expected = parseSequence(lastSubjectSeq);
+                String on = checkSubject != null && !checkSubject.isEmpty() ? checkSubject : subject;
+                SubjectState state = store.subjectState(on);
+                long actual = state == null ? 0 : state.lastSequence();
+                if (expected < 0 || actual != expected) {
+                    return reject(reply, ApiErrors.wrongLastSequence(actual), inline);
+                }
+            } else if (checkSubject != null && !checkSubject.isEmpty()) {
+                return reject(reply, ApiErrors.EXPECTED_LAST_SUBJECT_SEQ_INVALID, inline);
+            }
+            String lastSeq = NatsHeaders.get(headers, EXPECTED_LAST_SEQ);
+            if (lastSeq != null) {
+                long expected = parseSequence(lastSeq);
+                if (expected < 0 || expected != lastSequence) {
+                    return reject(reply, ApiErrors.wrongLastSequence(lastSequence), inline);
+                }
+            }
+            msgId = NatsHeaders.get(headers, MSG_ID);
+            if (msgId != null && !msgId.isEmpty()) {
+                long original = msgIds.sequenceOf(msgId, clock.epochNanos());
+                if (original > 0) {
+                    if (reply != null) {
+                        // The original may not be durable yet: the duplicate's ack waits for it too.
+                        acks.add(new PendingAcks.Ack(original, reply, pubAck(original, true)));
+                    }
+                    return 0;
+                }
+            } else {
+                msgId = null;
+            }
+            String lastMsgIdExpected = NatsHeaders.get(headers, EXPECTED_LAST_MSG_ID);
+            if (lastMsgIdExpected != null && !lastMsgIdExpected.isEmpty() && !lastMsgIdExpected.equals(lastMsgId)) {
+                return reject(reply, ApiErrors.wrongLastMsgId(lastMsgId), inline);
+            }
+            String rollup = NatsHeaders.get(headers, ROLLUP);
+            if (rollup != null && !rollup.isEmpty()) {
+                if (!c.allowRollup || c.denyPurge) {
+                    return reject(reply, ApiErrors.rollupFailed("rollup not permitted"), inline);
+                }
+                if (!rollup.equals("sub") && !rollup.equals("all")) {
+                    return reject(reply, ApiErrors.rollupFailed("rollup value invalid: " + rollup), inline);
+                }
+            }
+        }
+        int headerLength = headers == null ? 0 : headers.length;
+        if (c.maxMsgSize >= 0 && (long) headerLength + payload.remaining() > c.maxMsgSize) {
+            return reject(reply, ApiErrors.MESSAGE_EXCEEDS_MAXIMUM, inline);
+        }
+        long sequence = store.append(subject, headers == null ? null : ByteBuffer.wrap(headers), payload);
+        if (sequence < 0) {
+            return reject(reply, storeRejection(sequence), inline);
+        }
+        lastSequence = sequence;
+        lastMsgId = msgId == null ? "" : msgId;
+        if (msgId != null) {
+            msgIds.record(msgId, sequence, clock.epochNanos());
+        }
+        if (reply != null) {
+            acks.add(new PendingAcks.Ack(sequence, reply, pubAck(sequence, false)));
+        }
+        return sequence;
+    }
+
+    /** A sequence header's value, or -1 when it is not an unsigned integer. */
+    private static long parseSequence(String text) {
+        try {
+            return Long.parseUnsignedLong(text.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** nats-server's texts for its store errors (server/store.go), as a 10077 store failure. */
+    static ApiError storeRejection(long code) {
+        if (code == StreamStore.REJECTED_MAX_MESSAGES) {
+            return ApiErrors.storeFailed("maximum messages exceeded");
+        } else if (code == StreamStore.REJECTED_MAX_BYTES) {
+            return ApiErrors.storeFailed("maximum bytes exceeded");
+        } else if (code == StreamStore.REJECTED_MAX_MESSAGES_PER_SUBJECT) {
+            return ApiErrors.storeFailed("maximum messages per subject exceeded");
+        } else if (code == StreamStore.REJECTED_MESSAGE_TOO_LARGE) {
+            return ApiErrors.MESSAGE_EXCEEDS_MAXIMUM;
+        }
+        return ApiErrors.storeFailed("store is closed");
+    }
+
+    private long reject(String reply, ApiError error, boolean inline) {
+        if (reply != null) {
+            StringBuilder json = new StringBuilder(128).append("{\"error\":").append(error.toJson()).append(",\"stream\":");
+            ApiJson.quote(json, config.name);
+            byte[] body = json.append(",\"seq\":0}").toString().getBytes(StandardCharsets.UTF_8);
+            send(reply, body, inline);
+        }
+        return 0;
+    }
+
+    private void send(String reply, byte[] body, boolean inline) {
+        if (inline) {
+            broker.publish(reply, null, null, body);
+        } else {
+            deferred.execute(() -> broker.publish(reply, null, null, body));
+        }
+    }
+
+    private byte[] pubAck(long sequence, boolean duplicate) {
+        byte[] prefix = pubAckPrefix;
+        String tail = duplicate ? sequence + ",\"duplicate\":true}" : sequence + "}";
+        byte[] out = new byte[prefix.length + tail.length()];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        for (int i = 0; i < tail.length(); i++) {
+            out[prefix.length + i] = (byte) tail.charAt(i);
+        }
+        return out;
+    }
+
+    private static byte[] pubAckPrefix(String name) {
+        StringBuilder sb = new StringBuilder("{\"stream\":");
+        ApiJson.quote(sb, name);
+        return sb.append(",\"seq\":").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Everything up to {@code durableSequence} is durable: sends the PubAcks waiting for it, then tells
+     * the listeners. Any thread; see {@link StreamListener} for the calling rules.
+     */
+    void onDurable(long durableSequence) {
+        PendingAcks.Ack ack;
+        while ((ack = acks.takeDurable(durableSequence)) != null) {
+            broker.publish(ack.reply(), null, null, ack.payload());
+        }
+        for (StreamListener listener : listeners) {
+            try {
+                listener.onDurable(this, durableSequence);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "stream listener failed on " + name(), e);
+            }
+        }
+    }
+
+    /** Applies an update (already checked): new limits, subjects and duplicate window. */
+    void update(StreamConfig next) {
+        publishLock.lock();
+        try {
+            StreamConfig old = config;
+            config = next;
+            msgIds.window(next.duplicateWindowNanos);
+            store.updateLimits(limits(next));
+            if (!old.subjects.equals(next.subjects)) {
+                unsubscribe();
+                subscribe(next.subjects);
+            }
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /** JetStream's purge (see {@link StreamStore#purge}); durable when it returns. */
+    long purge(SubjectFilter filter, long beforeSequence, long keep) {
+        long purged = store.purge(filter, beforeSequence, keep);
+        publishLock.lock();
+        try {
+            lastSequence = Math.max(lastSequence, store.state().lastSequence());
+        } finally {
+            publishLock.unlock();
+        }
+        return purged;
+    }
+
+    /** Deletes one message and makes the deletion durable; false when there is no such message. */
+    boolean deleteMessage(long sequence) {
+        boolean deleted = store.delete(sequence);
+        if (deleted) {
+            store.sync();
+        }
+        return deleted;
+    }
+
+    /** Stops capturing, drops waiting PubAcks (their messages may never be durable) and closes the store. */
+    void close() {
+        publishLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            unsubscribe();
+        } finally {
+            publishLock.unlock();
+        }
+        store.close();
+        onDurable(store.durableSequence());
+        acks.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "Stream[" + name() + "]";
+    }
+}

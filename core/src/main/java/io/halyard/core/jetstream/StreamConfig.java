@@ -1,0 +1,245 @@
+package io.halyard.core.jetstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stream's configuration with the JSON of nats-server's {@code StreamConfig} (field names, units:
+ * durations in nanoseconds, {@code -1} for "no limit" once normalised). Read from a request by
+ * {@link #fromJson}, checked and normalised by {@link StreamConfigRules}, written by {@link #toJson}.
+ *
+ * <p>Mutable while being built and checked; a {@link Stream} holds a normalised instance and never
+ * changes it (an update replaces it). Not thread-safe while mutable.
+ */
+public final class StreamConfig {
+    public String name = "";
+    public String description = "";
+    public List<String> subjects = new ArrayList<>();
+    /** limits, interest or workqueue. */
+    public String retention = "limits";
+    public long maxConsumers;
+    public long maxMsgs;
+    public long maxBytes;
+    public long maxAgeNanos;
+    public long maxMsgsPerSubject;
+    public long maxMsgSize;
+    /** old or new. */
+    public String discard = "old";
+    /** file or memory ("" until normalised: file). */
+    public String storage = "file";
+    public long replicas;
+    public boolean noAck;
+    public long duplicateWindowNanos;
+    public String compression = "none";
+    public long firstSeq;
+    public boolean allowDirect;
+    public boolean mirrorDirect;
+    public boolean discardNewPerSubject;
+    public boolean sealed;
+    public boolean denyDelete;
+    public boolean denyPurge;
+    public boolean allowRollup;
+    public boolean allowMsgTtl;
+    public long subjectDeleteMarkerTtlNanos;
+    public Map<String, String> metadata = new LinkedHashMap<>();
+    /** Kept as given ({@code inactive_threshold}, {@code max_ack_pending}) for the consumer work. */
+    public ObjectNode consumerLimits = ApiJson.object();
+    /** Fields of nats-server's config Halyard does not implement, when present and not null. */
+    public final List<String> unsupported = new ArrayList<>();
+
+    private static final String[] UNSUPPORTED = {"mirror", "sources", "republish", "subject_transform"};
+
+    /**
+     * Reads a request's config. Unknown fields are ignored (as nats-server does); a field of the
+     * wrong JSON type or an unknown enum value is invalid JSON (10025), as Go's decoder reports it.
+     */
+    public static StreamConfig fromJson(ObjectNode json) {
+        StreamConfig c = new StreamConfig();
+        c.name = text(json, "name", "");
+        c.description = text(json, "description", "");
+        JsonNode subjects = json.get("subjects");
+        if (subjects != null && !subjects.isNull()) {
+            if (!subjects.isArray()) {
+                throw typeError("subjects", "[]string");
+            }
+            for (JsonNode s : subjects) {
+                if (!s.isTextual()) {
+                    throw typeError("subjects", "string");
+                }
+                c.subjects.add(s.textValue());
+            }
+        }
+        c.retention = oneOf(json, "retention", "limits", "limits", "interest", "workqueue");
+        c.maxConsumers = number(json, "max_consumers");
+        c.maxMsgs = number(json, "max_msgs");
+        c.maxBytes = number(json, "max_bytes");
+        c.maxAgeNanos = number(json, "max_age");
+        c.maxMsgsPerSubject = number(json, "max_msgs_per_subject");
+        c.maxMsgSize = number(json, "max_msg_size");
+        c.discard = oneOf(json, "discard", "old", "old", "new");
+        c.storage = oneOf(json, "storage", "file", "file", "memory");
+        c.replicas = number(json, "num_replicas");
+        c.noAck = bool(json, "no_ack");
+        c.duplicateWindowNanos = number(json, "duplicate_window");
+        c.compression = oneOf(json, "compression", "none", "none", "s2");
+        c.firstSeq = number(json, "first_seq");
+        c.allowDirect = bool(json, "allow_direct");
+        c.mirrorDirect = bool(json, "mirror_direct");
+        c.discardNewPerSubject = bool(json, "discard_new_per_subject");
+        c.sealed = bool(json, "sealed");
+        c.denyDelete = bool(json, "deny_delete");
+        c.denyPurge = bool(json, "deny_purge");
+        c.allowRollup = bool(json, "allow_rollup_hdrs");
+        c.allowMsgTtl = bool(json, "allow_msg_ttl");
+        c.subjectDeleteMarkerTtlNanos = number(json, "subject_delete_marker_ttl");
+        JsonNode metadata = json.get("metadata");
+        if (metadata != null && !metadata.isNull()) {
+            if (!metadata.isObject()) {
+                throw typeError("metadata", "map[string]string");
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = metadata.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual()) {
+                    throw typeError("metadata", "string");
+                }
+                c.metadata.put(e.getKey(), e.getValue().textValue());
+            }
+        }
+        JsonNode limits = json.get("consumer_limits");
+        if (limits != null && limits.isObject()) {
+            c.consumerLimits = ((ObjectNode) limits).deepCopy();
+        }
+        for (String field : UNSUPPORTED) {
+            JsonNode v = json.get(field);
+            if (v != null && !v.isNull() && !(v.isArray() && v.isEmpty())) {
+                c.unsupported.add(field);
+            }
+        }
+        return c;
+    }
+
+    /** The config as nats-server writes it, in its field order and with its omissions. */
+    public ObjectNode toJson() {
+        ObjectNode j = ApiJson.object();
+        j.put("name", name);
+        if (!description.isEmpty()) {
+            j.put("description", description);
+        }
+        if (!subjects.isEmpty()) {
+            ArrayNode a = j.putArray("subjects");
+            subjects.forEach(a::add);
+        }
+        j.put("retention", retention);
+        j.put("max_consumers", maxConsumers);
+        j.put("max_msgs", maxMsgs);
+        j.put("max_bytes", maxBytes);
+        j.put("max_age", maxAgeNanos);
+        j.put("max_msgs_per_subject", maxMsgsPerSubject);
+        if (maxMsgSize != 0) {
+            j.put("max_msg_size", maxMsgSize);
+        }
+        j.put("discard", discard);
+        j.put("storage", storage);
+        j.put("num_replicas", replicas);
+        if (noAck) {
+            j.put("no_ack", true);
+        }
+        if (duplicateWindowNanos != 0) {
+            j.put("duplicate_window", duplicateWindowNanos);
+        }
+        j.put("compression", compression);
+        if (firstSeq != 0) {
+            j.put("first_seq", firstSeq);
+        }
+        j.put("allow_direct", allowDirect);
+        j.put("mirror_direct", mirrorDirect);
+        if (discardNewPerSubject) {
+            j.put("discard_new_per_subject", true);
+        }
+        j.put("sealed", sealed);
+        j.put("deny_delete", denyDelete);
+        j.put("deny_purge", denyPurge);
+        j.put("allow_rollup_hdrs", allowRollup);
+        j.set("consumer_limits", consumerLimits.deepCopy());
+        j.put("allow_msg_ttl", allowMsgTtl);
+        if (subjectDeleteMarkerTtlNanos != 0) {
+            j.put("subject_delete_marker_ttl", subjectDeleteMarkerTtlNanos);
+        }
+        if (!metadata.isEmpty()) {
+            ObjectNode m = j.putObject("metadata");
+            metadata.forEach(m::put);
+        }
+        return j;
+    }
+
+    public StreamConfig copy() {
+        return fromJson(toJson());
+    }
+
+    /** Same configuration (after normalisation both sides): what makes a repeated create idempotent. */
+    public boolean sameAs(StreamConfig other) {
+        return toJson().equals(other.toJson());
+    }
+
+    public boolean isMemory() {
+        return storage.equals("memory");
+    }
+
+    private static ApiException typeError(String field, String type) {
+        return new ApiException(ApiErrors.invalidJson("json: cannot unmarshal into Go struct field StreamConfig." + field + " of type " + type));
+    }
+
+    private static String text(ObjectNode json, String field, String absent) {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.isTextual()) {
+            throw typeError(field, "string");
+        }
+        return v.textValue();
+    }
+
+    private static long number(ObjectNode json, String field) {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            return 0;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw typeError(field, "int64");
+        }
+        return v.longValue();
+    }
+
+    private static boolean bool(ObjectNode json, String field) {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw typeError(field, "bool");
+        }
+        return v.booleanValue();
+    }
+
+    /** An enum field: absent gives {@code absent}; otherwise the value must be one of {@code allowed} (any case). */
+    private static String oneOf(ObjectNode json, String field, String absent, String... allowed) {
+        String value = text(json, field, null);
+        if (value == null) {
+            return absent;
+        }
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(value)) {
+                return a;
+            }
+        }
+        throw new ApiException(ApiErrors.invalidJson("can not unmarshal \"" + value + "\""));
+    }
+}

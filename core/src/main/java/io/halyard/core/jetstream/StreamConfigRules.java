@@ -1,0 +1,216 @@
+package io.halyard.core.jetstream;
+
+import io.halyard.core.subject.Subjects;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * nats-server's stream configuration rules ({@code checkStreamCfg} and {@code configUpdateCheck} in
+ * its stream.go): what a create or update must satisfy, the defaults it fills in, and which changes an
+ * update may make. Every rejection is an {@link ApiException} with nats-server's error and text.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class StreamConfigRules {
+    /** nats-server's JSMaxNameLen. */
+    public static final int MAX_NAME_LENGTH = 255;
+    /** nats-server's JSMaxDescriptionLen. */
+    public static final int MAX_DESCRIPTION_LENGTH = 4 * 1024;
+    /** nats-server's JSMaxMetadataLen. */
+    public static final int MAX_METADATA_LENGTH = 128 * 1024;
+    /** nats-server's StreamDefaultDuplicatesWindow: 2 minutes. */
+    public static final long DEFAULT_DUPLICATE_WINDOW_NANOS = 120_000_000_000L;
+    private static final long HUNDRED_MILLIS = 100_000_000L;
+
+    private StreamConfigRules() {
+    }
+
+    /**
+     * Checks {@code c} and fills in nats-server's defaults in place: unlimited values become -1, the
+     * subjects default to the name, the duplicate window to 2 minutes (or the max age when shorter),
+     * replicas to 1.
+     */
+    public static StreamConfig normalize(StreamConfig c) {
+        if (!isValidName(c.name)) {
+            throw invalid("stream name is required and can not contain '.', '*', '>', '\\', '/'");
+        }
+        if (c.name.length() > MAX_NAME_LENGTH) {
+            throw invalid("stream name is too long, maximum allowed is " + MAX_NAME_LENGTH);
+        }
+        if (c.description.length() > MAX_DESCRIPTION_LENGTH) {
+            throw invalid("stream description is too long, maximum allowed is " + MAX_DESCRIPTION_LENGTH);
+        }
+        int metadataLength = 0;
+        for (var e : c.metadata.entrySet()) {
+            metadataLength += e.getKey().length() + e.getValue().length();
+        }
+        if (metadataLength > MAX_METADATA_LENGTH) {
+            throw invalid("stream metadata exceeds maximum size of " + MAX_METADATA_LENGTH + " bytes");
+        }
+        if (!c.unsupported.isEmpty()) {
+            throw invalid("stream " + String.join(", ", c.unsupported) + " not supported by Halyard yet");
+        }
+        if (c.replicas == 0) {
+            c.replicas = 1;
+        }
+        if (c.replicas < 0) {
+            throw new ApiException(ApiErrors.REPLICAS_NEGATIVE);
+        }
+        if (c.replicas > 5) {
+            throw invalid("maximum replicas is 5");
+        }
+        if (c.replicas > 1) {
+            // A single server: nats-server refuses replicas > 1 outside a cluster.
+            throw new ApiException(ApiErrors.REPLICAS_NOT_SUPPORTED);
+        }
+        c.maxMsgs = unlimitedIfNotPositive(c.maxMsgs);
+        c.maxMsgsPerSubject = unlimitedIfNotPositive(c.maxMsgsPerSubject);
+        c.maxBytes = unlimitedIfNotPositive(c.maxBytes);
+        c.maxMsgSize = unlimitedIfNotPositive(c.maxMsgSize);
+        c.maxConsumers = unlimitedIfNotPositive(c.maxConsumers);
+        if (c.maxMsgSize > Integer.MAX_VALUE) {
+            throw new ApiException(ApiErrors.invalidJson("json: cannot unmarshal number into Go struct field StreamConfig.max_msg_size of type int32"));
+        }
+        if (c.maxAgeNanos < 0) {
+            throw invalid("max age can not be negative");
+        }
+        if (c.maxAgeNanos != 0 && c.maxAgeNanos < HUNDRED_MILLIS) {
+            throw invalid("max age needs to be >= 100ms");
+        }
+        if (c.duplicateWindowNanos == 0) {
+            c.duplicateWindowNanos = c.maxAgeNanos != 0 && c.maxAgeNanos < DEFAULT_DUPLICATE_WINDOW_NANOS
+                    ? c.maxAgeNanos : DEFAULT_DUPLICATE_WINDOW_NANOS;
+        }
+        if (c.duplicateWindowNanos < 0) {
+            throw invalid("duplicates window can not be negative");
+        }
+        if (c.maxAgeNanos != 0 && c.duplicateWindowNanos > c.maxAgeNanos) {
+            throw invalid("duplicates window can not be larger then max age");
+        }
+        if (c.duplicateWindowNanos < HUNDRED_MILLIS) {
+            throw invalid("duplicates window needs to be >= 100ms");
+        }
+        if (c.denyPurge && c.allowRollup) {
+            throw invalid("roll-ups require the purge permission");
+        }
+        if (c.discardNewPerSubject) {
+            if (!c.discard.equals("new")) {
+                throw invalid("discard new per subject requires discard new policy to be set");
+            }
+            if (c.maxMsgsPerSubject <= 0) {
+                throw invalid("discard new per subject requires max msgs per subject > 0");
+            }
+        }
+        if (c.subjectDeleteMarkerTtlNanos != 0) {
+            throw invalid("subject delete markers not supported by Halyard yet");
+        }
+        if (c.allowMsgTtl) {
+            throw invalid("per-message TTL not supported by Halyard yet");
+        }
+        if (c.mirrorDirect) {
+            throw invalid("stream has no mirror but does have mirror direct");
+        }
+        checkSubjects(c);
+        return c;
+    }
+
+    private static void checkSubjects(StreamConfig c) {
+        if (c.subjects.isEmpty()) {
+            c.subjects.add(c.name);
+        }
+        Set<String> seen = new HashSet<>();
+        List<String> subjects = c.subjects;
+        for (int i = 0; i < subjects.size(); i++) {
+            String subject = subjects.get(i);
+            if (!Subjects.isValidFilter(subject)) {
+                throw invalid("invalid subject");
+            }
+            if (!seen.add(subject)) {
+                throw invalid("duplicate subjects detected");
+            }
+            if (subject.equals(">")) {
+                if (!c.noAck) {
+                    throw invalid("capturing all subjects requires no-ack to be true");
+                }
+            }
+            if (!c.noAck) {
+                if (Subjects.overlaps(subject, "$JS.>") && !Subjects.isSubsetOf(subject, "$JS.EVENT.>")) {
+                    throw invalid("subjects that overlap with jetstream api require no-ack to be true");
+                }
+                if (Subjects.overlaps(subject, "$SYS.>") && !Subjects.isSubsetOf(subject, "$SYS.ACCOUNT.>")) {
+                    throw invalid("subjects that overlap with system api require no-ack to be true");
+                }
+            }
+            for (int j = i + 1; j < subjects.size(); j++) {
+                if (Subjects.overlaps(subjects.get(j), subject)) {
+                    throw invalid("subject \"" + subject + "\" overlaps with \"" + subjects.get(j) + "\"");
+                }
+            }
+        }
+    }
+
+    /**
+     * The update rules: {@code next} (already {@linkplain #normalize normalised}) may replace
+     * {@code old} only if it keeps the name and storage, does not move retention to or from
+     * workqueue, and does not undo sealed, deny_delete, deny_purge or allow_msg_ttl. A sealed
+     * config gets nats-server's sealed settings.
+     */
+    public static void checkUpdate(StreamConfig old, StreamConfig next) {
+        if (!next.name.equals(old.name)) {
+            throw invalid("stream configuration name must match original");
+        }
+        if (!next.storage.equals(old.storage)) {
+            throw invalid("stream configuration update can not change storage type");
+        }
+        if (!next.retention.equals(old.retention)
+                && (old.retention.equals("workqueue") || next.retention.equals("workqueue"))) {
+            throw invalid("stream configuration update can not change retention policy to/from workqueue");
+        }
+        if (!next.sealed && old.sealed) {
+            throw invalid("stream configuration update can not unseal a sealed stream");
+        }
+        if (!next.denyDelete && old.denyDelete) {
+            throw invalid("stream configuration update can not cancel deny message deletes");
+        }
+        if (!next.denyPurge && old.denyPurge) {
+            throw invalid("stream configuration update can not cancel deny purge");
+        }
+        if (old.allowMsgTtl && !next.allowMsgTtl) {
+            throw invalid("message TTL status can not be disabled");
+        }
+        if (next.sealed) {
+            next.maxAgeNanos = 0;
+            next.discard = "new";
+            next.denyDelete = true;
+            next.denyPurge = true;
+            next.allowRollup = false;
+        }
+    }
+
+    /**
+     * nats-server's {@code isValidName} for streams (and later consumers): not empty, no white space,
+     * no control characters, none of {@code . * > / \}.
+     */
+    public static boolean isValidName(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0, n = name.length(); i < n; i++) {
+            char ch = name.charAt(i);
+            if (ch <= ' ' || ch == 0x7f || ch == '.' || ch == '*' || ch == '>' || ch == '/' || ch == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long unlimitedIfNotPositive(long value) {
+        return value <= 0 ? -1 : value;
+    }
+
+    private static ApiException invalid(String err) {
+        return new ApiException(ApiErrors.invalidConfig(err));
+    }
+}
