@@ -5,6 +5,8 @@ import io.halyard.core.BrokerConfig;
 import io.halyard.core.auth.Authenticator;
 import io.halyard.core.auth.Permissions;
 import io.halyard.core.client.ClientSession;
+import io.halyard.core.jetstream.JetStream;
+import io.halyard.log.EpochClock;
 import io.halyard.server.config.ServerOptions;
 import io.halyard.server.websocket.WebSocketListener;
 import io.netty.bootstrap.ServerBootstrap;
@@ -31,6 +33,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +57,8 @@ public final class HalyardServer {
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
     private WebSocketListener webSocket;
+    /** JetStream, or null when it is switched off. */
+    private JetStream jetStream;
     /** Every client channel, so shutdown can wait for their graceful closes. */
     private final ChannelGroup clientChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -78,6 +83,8 @@ public final class HalyardServer {
         SslContext ssl;
         try {
             ssl = options.tls == null ? null : Tls.serverContext(options.tls);
+            // Streams are reopened before the first client can publish to them.
+            startJetStream();
         } catch (RuntimeException e) {
             if (early != null) {
                 early.close();
@@ -122,6 +129,7 @@ public final class HalyardServer {
             }
             bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            stopJetStream();
             throw new IllegalStateException("cannot listen on " + options.host + ":" + port + ": " + e.getMessage(), e);
         }
         brokerConfig.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
@@ -135,11 +143,38 @@ public final class HalyardServer {
                 serverChannel.close().syncUninterruptibly();
                 bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
                 workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                stopJetStream();
                 throw e;
             }
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready ({0} transport)", epoll ? "epoll" : "nio");
         return this;
+    }
+
+    /** The directory JetStream stores under: {@code store_dir}, else {@code data} in the working directory. */
+    static Path storeDirectory(ServerOptions o) {
+        return o.storeDir != null ? o.storeDir : Path.of(ServerOptions.DEFAULT_STORE_DIR);
+    }
+
+    private void startJetStream() {
+        if (!options.jetStream) {
+            return;
+        }
+        Path dir = storeDirectory(options);
+        jetStream = new JetStream(broker, dir, EpochClock.SYSTEM).start();
+        LOG.log(System.Logger.Level.INFO, "JetStream enabled, storing in {0}", dir.toAbsolutePath());
+    }
+
+    private void stopJetStream() {
+        if (jetStream != null) {
+            jetStream.close();
+            jetStream = null;
+        }
+    }
+
+    /** JetStream, or null when switched off. */
+    public JetStream jetStream() {
+        return jetStream;
     }
 
     /**
@@ -217,6 +252,8 @@ public final class HalyardServer {
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         // The quiet period lets the closes started above finish writing.
         workerGroup.shutdownGracefully(200, 3_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // After the clients: every append they made completes (and is fsynced) before the stores close.
+        stopJetStream();
         stopped.countDown();
         LOG.log(System.Logger.Level.INFO, "Server stopped");
     }
@@ -242,7 +279,7 @@ public final class HalyardServer {
         c.authTimeoutNanos = o.authTimeout.toNanos();
         c.tlsRequired = o.tls != null;
         c.tlsVerify = o.tls != null && o.tls.verify;
-        c.jetStream = false;
+        c.jetStream = o.jetStream;
         c.authenticator = authenticator(o);
         return c;
     }

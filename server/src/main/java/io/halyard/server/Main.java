@@ -140,7 +140,6 @@ public final class Main {
             Log.LOG.log(System.Logger.Level.INFO, "Starting halyard v{0} (nats-server protocol v{1})",
                     Broker.HALYARD_VERSION, Broker.NATS_COMPATIBLE_VERSION);
             options.warnings.forEach(w -> Log.LOG.log(System.Logger.Level.WARNING, w));
-            warnIfJetStream(options);
             server = new HalyardServer(options).start(early);
             files.write(server.port(), server.webSocketPort());
         } catch (Exception e) {
@@ -279,13 +278,6 @@ public final class Main {
             return "halyard";
         }
         return Path.of(exe).getFileName().toString();
-    }
-
-    private static void warnIfJetStream(ServerOptions options) {
-        if (options.jetStream) {
-            Log.LOG.log(System.Logger.Level.WARNING, "JetStream is not implemented by Halyard yet: -js / jetstream "
-                    + "is accepted but ignored, the server starts without JetStream");
-        }
     }
 
     /** The pid file and nats-server's ports file ({@code <exe>_<pid>.ports}). */

@@ -57,8 +57,12 @@ public final class ServerOptions {
     // --- TLS ------------------------------------------------------------------------------------
     public Tls tls;
 
-    // --- JetStream (parsed now, used by the streams work) ---------------------------------------
-    public boolean jetStream;
+    // --- JetStream -------------------------------------------------------------------------------
+    /** Where streams are stored when {@code store_dir} is not set (relative to the working directory). */
+    public static final String DEFAULT_STORE_DIR = "data";
+    /** On by default (nats-server needs {@code -js}); {@code jetstream: disabled} or {@code false} switches it off. */
+    public boolean jetStream = true;
+    /** {@code store_dir}; null means {@link #DEFAULT_STORE_DIR}. */
     public Path storeDir;
     public long maxMemoryStore = -1;
     public long maxFileStore = -1;

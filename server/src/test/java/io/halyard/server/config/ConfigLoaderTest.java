@@ -219,7 +219,7 @@ class ConfigLoaderTest {
         void shouldReadATopLevelStoreDirButNotTwo() {
             ServerOptions o = load("store_dir: \"js\"");
             assertEquals(Path.of("js"), o.storeDir);
-            assertFalse(o.jetStream);
+            assertTrue(o.jetStream); // Halyard's JetStream is on by default; a store_dir alone does not change that
             assertEquals("<string>:2:13: jetstream.store_dir: Duplicate 'store_dir' configuration",
                     error("store_dir: a\njetstream { store_dir: b }"));
         }

@@ -157,12 +157,12 @@ class JnatsServerRunnerTest {
     }
 
     @Test
-    void shouldStartWhenJetStreamIsAskedForAndSayItIsNotThereYet() throws Exception {
+    void shouldStartWithJetStreamWhenAskedFor() throws Exception {
         Captured out = new Captured();
         try (NatsServerRunner server = runner(out).jetstream(true).build()) {
             assertTrue(server.getCmdLine().endsWith(" -js"), server.getCmdLine());
             assertMessageExchange(server.getURI(), new Options.Builder());
-            assertTrue(out.text().contains("[WRN] JetStream is not implemented by Halyard yet"), out.text());
+            assertTrue(out.text().contains("[INF] JetStream enabled"), out.text());
         }
     }
 

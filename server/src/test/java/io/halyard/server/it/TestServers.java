@@ -6,6 +6,9 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -33,19 +36,42 @@ final class TestServers {
         ServerOptions options = new ServerOptions();
         options.host = "127.0.0.1";
         options.port = -1;
+        // JetStream is on by default: each server stores in its own temporary directory, removed on
+        // close, unless the test names one (a restart test).
+        Path scratch = Files.createTempDirectory("halyard-it-");
+        options.storeDir = scratch;
         customiser.accept(options);
-        HalyardServer server = new HalyardServer(options).start();
-        return new Running(server, options);
+        HalyardServer server;
+        try {
+            server = new HalyardServer(options).start();
+        } catch (Exception | Error e) {
+            deleteTree(scratch);
+            throw e;
+        }
+        return new Running(server, options, scratch);
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
     }
 
     /** A started server; {@link #close()} stops it. */
     static final class Running implements AutoCloseable {
         private final HalyardServer server;
         private final ServerOptions options;
+        private final Path scratch;
 
-        private Running(HalyardServer server, ServerOptions options) {
+        private Running(HalyardServer server, ServerOptions options, Path scratch) {
             this.server = server;
             this.options = options;
+            this.scratch = scratch;
         }
 
         HalyardServer server() {
@@ -83,6 +109,7 @@ final class TestServers {
         @Override
         public void close() {
             server.stop();
+            deleteTree(scratch);
         }
     }
 
