@@ -187,7 +187,7 @@ final class FileStoreRecovery {
                     return;
                 }
                 if (seq > previous[0] + 1) {
-                    lose(segment, previous[0] + 1, seq - 1, damagedBefore[0]);
+                    lose(segment, previous[0] + 1, seq - 1, damagedBefore[0], true);
                 }
                 if (damagedBefore[0]) {
                     segment.indexResumePoint(seq, position);
@@ -234,11 +234,17 @@ final class FileStoreRecovery {
      * null) marks them deleted so that walks over live sequences skip them.
      */
     private void lose(LogSegment segment, long from, long to, boolean damaged) {
+        lose(segment, from, to, damaged, false);
+    }
+
+    private void lose(LogSegment segment, long from, long to, boolean damaged, boolean inside) {
         if (to < from) {
             return;
         }
-        if (segment != null && segment.firstSequence != 0) {
-            for (long s = from; s <= Math.min(to, segment.lastSequence); s++) {
+        if (segment != null && inside) {
+            // A gap between two records of a segment is marked deleted, so walks over live sequences
+            // skip it; a gap after a segment's last record is outside its range anyway.
+            for (long s = from; s <= to; s++) {
                 segment.deleted.add(s);
             }
         }

@@ -314,6 +314,10 @@ class FileStoreTest {
             assertArrayEquals(bytes("work-item-8"), store.get(8).payload());
             assertTrue(store.delete(8));
             assertEquals(12, store.getNext(5, SubjectFilter.of("q.*")).sequence());
+            // Limits remove the oldest messages across the gaps compaction left.
+            store.updateLimits(StoreLimits.NONE.withMaxMessages(50));
+            assertEquals(50, store.state().messages());
+            assertEquals(1951, store.state().firstSequence());
         }
     }
 
