@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * 1 KiB with 1 and 4,096 appends in flight, in ALWAYS and NONE modes; reads by sequence and by
  * subject; and, in the same run, the disk's own sequential write bandwidth and fsync rate.
  *
- * <pre>java -cp benchmarks/target/halyard-benchmarks.jar io.halyard.benchmarks.StoreBench [dir] [seconds]</pre>
+ * <pre>java -cp benchmarks/target/halyard-benchmarks.jar io.halyard.benchmarks.StoreBench [dir] [seconds] [all|appends|reads]</pre>
  *
  * "In flight" = appended but not yet reported durable: the producer waits whenever that many are
  * outstanding, as a broker would with that many un-acknowledged publishes.
@@ -38,8 +38,13 @@ public final class StoreBench {
         Path root = Path.of(args.length > 0 ? args[0] : System.getProperty("java.io.tmpdir"))
                 .resolve("halyard-store-bench-" + ProcessHandle.current().pid());
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3.0;
+        String what = args.length > 2 ? args[2] : "all";
         Files.createDirectories(root);
         try {
+            if (what.equals("reads")) {
+                reads(root.resolve("reads"), seconds);
+                return;
+            }
             double seqWrite = sequentialWriteMBps(root.resolve("disk-seq"));
             double fsyncs = fsyncsPerSecond(root.resolve("disk-fsync"), seconds);
             System.out.printf(Locale.ROOT, "disk: sequential write %.0f MB/s (1 MiB writes, one fsync at end); "
@@ -58,7 +63,9 @@ public final class StoreBench {
                     }
                 }
             }
-            reads(root.resolve("reads"), seconds);
+            if (what.equals("all")) {
+                reads(root.resolve("reads"), seconds);
+            }
         } finally {
             deleteTree(root);
         }
@@ -136,6 +143,7 @@ public final class StoreBench {
                 store.append("bench.s" + (i % subjects), null, payload.duplicate());
             }
             store.awaitDurable(messages, 60_000_000_000L);
+            System.out.println("reads: 1M messages written");
             // By sequence: every message in order, then random.
             long t0 = System.nanoTime();
             long bytes = 0;

@@ -34,7 +34,11 @@ public final class FileStore implements StreamStore {
     private static final long HOUSEKEEPING_NANOS = 250_000_000L;
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int MAX_RANGES_PER_RECORD = 4096;
-    private static final int GET_BUFFER_BYTES = 2 * SparseIndex.INTERVAL_BYTES + 1024;
+    /** A point read lands at most one index interval before its record: read that much at once. */
+    private static final int GET_BUFFER_BYTES = SparseIndex.INTERVAL_BYTES + 1024;
+    /** Per-thread buffer for point reads, so a get allocates only the message it returns. */
+    private static final ThreadLocal<ByteBuffer> GET_BUFFERS = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocate(GET_BUFFER_BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN));
     private static final int SCAN_BUFFER_BYTES = 64 * 1024;
     /** The delete journal is rewritten once it is this large and mostly obsolete. */
     static final long JOURNAL_COMPACT_BYTES = 1024 * 1024;
@@ -692,7 +696,7 @@ public final class FileStore implements StreamStore {
             return false;
         }
         try {
-            SegmentCursor c = segment.cursor(segment.index.floorPosition(seq), GET_BUFFER_BYTES);
+            SegmentCursor c = segment.cursor(segment.index.floorPosition(seq), GET_BUFFERS.get());
             while (c.next()) {
                 if (c.type() == RecordFormat.TYPE_MESSAGE && c.sequence() >= seq) {
                     if (c.sequence() != seq) {
@@ -831,7 +835,7 @@ public final class FileStore implements StreamStore {
             return null;
         }
         try {
-            SegmentCursor c = segment.cursor(segment.index.floorPosition(seq), GET_BUFFER_BYTES);
+            SegmentCursor c = segment.cursor(segment.index.floorPosition(seq), GET_BUFFERS.get());
             while (c.next()) {
                 if (c.type() == RecordFormat.TYPE_MESSAGE && c.sequence() >= seq) {
                     if (c.sequence() != seq) {

@@ -182,6 +182,11 @@ final class LogSegment implements BatchTarget {
         return new SegmentCursor(this, position, durableBytes, bufferBytes);
     }
 
+    /** A cursor reading through the caller's buffer (a point read reusing a per-thread buffer). */
+    SegmentCursor cursor(long position, java.nio.ByteBuffer buffer) {
+        return new SegmentCursor(this, position, durableBytes, buffer);
+    }
+
     /** Reads at {@code position} into {@code dst}; reopens the read channel if an interrupt closed it. */
     int read(ByteBuffer dst, long position) throws IOException {
         for (int attempt = 0; ; attempt++) {

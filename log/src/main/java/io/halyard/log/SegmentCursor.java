@@ -28,9 +28,14 @@ final class SegmentCursor {
     private boolean stopped;
 
     SegmentCursor(LogSegment segment, long position, long end, int bufferBytes) {
+        this(segment, position, end, ByteBuffer.allocate(bufferBytes).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** A cursor reading through {@code buffer} (little-endian, heap), which it may replace if too small. */
+    SegmentCursor(LogSegment segment, long position, long end, ByteBuffer buffer) {
         this.segment = segment;
         this.end = end;
-        this.buf = ByteBuffer.allocate(bufferBytes).order(ByteOrder.LITTLE_ENDIAN);
+        this.buf = buffer;
         this.bufStart = position;
         this.bufLength = 0;
         this.next = 0;

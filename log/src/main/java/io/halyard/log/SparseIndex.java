@@ -23,7 +23,8 @@ final class SparseIndex {
     }
 
     private volatile Table table = new Table(64);
-    private long lastIndexedPosition = Long.MIN_VALUE;
+    // Not Long.MIN_VALUE: "position - last" would overflow and nothing would ever be indexed.
+    private long lastIndexedPosition = -INTERVAL_BYTES;
 
     /** Called for every message record appended, in order; keeps one entry per interval. */
     void onAppend(long sequence, long position, boolean force) {
