@@ -955,7 +955,8 @@ public final class FileStore implements StreamStore {
                 continue;
             }
             try {
-                SegmentCursor c = s.cursor(s.index.floorPosition(start), SCAN_BUFFER_BYTES);
+                // The per-thread point-read buffer: most searches end within a few KiB (it refills as it goes).
+                SegmentCursor c = s.cursor(s.index.floorPosition(start), GET_BUFFERS.get());
                 while (c.next()) {
                     if (c.type() != RecordFormat.TYPE_MESSAGE) {
                         continue;
