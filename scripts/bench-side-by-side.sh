@@ -101,7 +101,8 @@ PORT2=$(free_port "$PORT1")
 halyard_up=0
 if [[ -f $SERVER_JAR ]]; then
   # shellcheck disable=SC2086  # HALYARD_JVM_OPTS is a list of flags
-  "$JAVA" $HALYARD_JVM_OPTS -jar "$SERVER_JAR" -a 127.0.0.1 -p "$PORT1" >"$LOG_DIR/halyard.log" 2>&1 &
+  "$JAVA" $HALYARD_JVM_OPTS -jar "$SERVER_JAR" -a 127.0.0.1 -p "$PORT1" -sd "$LOG_DIR/halyard-store" \
+    >"$LOG_DIR/halyard.log" 2>&1 &
   halyard_pid=$!
   if wait_listening "$halyard_pid" "$PORT1" 20; then
     halyard_up=1
@@ -115,7 +116,8 @@ else
   note "NOTE: $SERVER_JAR does not exist (the Halyard server is not built yet)"
 fi
 
-"$NATS_SERVER" -a 127.0.0.1 -p "$PORT2" >"$LOG_DIR/nats-server.log" 2>&1 &
+# JetStream on for the jspub scenario, with nats-server's default sync (PubAck before fsync).
+"$NATS_SERVER" -a 127.0.0.1 -p "$PORT2" -js -sd "$LOG_DIR/nats-store" >"$LOG_DIR/nats-server.log" 2>&1 &
 nats_pid=$!
 if ! wait_listening "$nats_pid" "$PORT2" 10; then
   note "nats-server did not start on port $PORT2:"; tail -n 15 "$LOG_DIR/nats-server.log" >&2 || true

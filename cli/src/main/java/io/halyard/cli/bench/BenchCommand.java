@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Measure a NATS-protocol server: pub, pubsub, fanout, queue (checked exactly-once) and"
-                + " reqrep (latency), with a pipelined raw-protocol load generator.",
+                + " reqrep (latency), and jspub (JetStream async publish, PubAcks/s), with a pipelined raw-protocol"
+                + " load generator.",
                 "Every scenario is bounded by --msgs and --duration."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -72,6 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--requesters", split = ",", defaultValue = "1,8",
             description = "Concurrent requesters for reqrep, one run each (default: ${DEFAULT-VALUE}).")
     List<Integer> requesters;
+
+    @Option(names = "--js-window", defaultValue = "4096",
+            description = "jspub: publishes that may await their PubAck at once (default: ${DEFAULT-VALUE}).")
+    int jsWindow;
 
     @Option(names = "--idle-timeout", defaultValue = "3",
             description = "Seconds subscribers may receive nothing before the rest counts as lost (default: ${DEFAULT-VALUE}).")
@@ -147,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void validate() {
         boolean ok = sizes.stream().allMatch(n -> n > 0) && requesters.stream().allMatch(n -> n > 0)
                 && fanoutSubscribers > 0 && queueMembers > 0 && maxMessages > 0 && durationSeconds > 0
-                && idleTimeoutSeconds > 0 && batchBytes > 0;
+                && idleTimeoutSeconds > 0 && batchBytes > 0 && jsWindow > 0;
         if (!ok) {
             throw new ParameterException(spec.commandLine(),
                     "sizes, client counts, --msgs, --duration, --idle-timeout and --batch must all be positive");
@@ -171,6 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
                     case FANOUT -> runs.add(new ScenarioRun(scenario, fanoutSubscribers, size));
                     case QUEUE -> runs.add(new ScenarioRun(scenario, queueMembers, size));
                     case REQREP -> requesters.forEach(n -> runs.add(new ScenarioRun(scenario, n, size)));
+                    case JSPUB -> runs.add(new ScenarioRun(scenario, jsWindow, size));
                     default -> runs.add(new ScenarioRun(scenario, 1, size));
                 }
             }

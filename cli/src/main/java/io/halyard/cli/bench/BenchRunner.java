@@ -74,8 +74,10 @@ public final class BenchRunner {
     }
 
     private static ScenarioResult runOne(Target target, ScenarioRun run, BenchSettings limits, String subjectId) {
-        return run.scenario() == Scenario.REQREP
-                ? new RequestReplyScenario(target, run, limits, subjectId).run()
-                : new ThroughputScenario(target, run, limits, subjectId).run();
+        return switch (run.scenario()) {
+            case REQREP -> new RequestReplyScenario(target, run, limits, subjectId).run();
+            case JSPUB -> new JsPublishScenario(target, run, limits, subjectId).run();
+            default -> new ThroughputScenario(target, run, limits, subjectId).run();
+        };
     }
 }

@@ -94,6 +94,9 @@ final class ResultTable {
             metrics.add(new Metric("p50 µs", r.latency().p50() / 1e3, Direction.LOWER_IS_BETTER));
             metrics.add(new Metric("p99 µs", r.latency().p99() / 1e3, Direction.LOWER_IS_BETTER));
             metrics.add(new Metric("p99.9 µs", r.latency().p999() / 1e3, Direction.LOWER_IS_BETTER));
+        } else if (r.run().scenario() == Scenario.JSPUB) {
+            metrics.add(new Metric("acked msgs/s", r.published().messagesPerSecond(), higher));
+            metrics.add(new Metric("acked MB/s", r.published().megabytesPerSecond(), higher));
         } else {
             metrics.add(new Metric("pub msgs/s", r.published().messagesPerSecond(), higher));
             if (r.delivered() == null) {

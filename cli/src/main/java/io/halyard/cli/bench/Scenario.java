@@ -13,7 +13,9 @@ enum Scenario {
     /** One publisher, a queue group; checks every message is delivered exactly once across the group. */
     QUEUE,
     /** Concurrent requesters against one responder: latency percentiles and throughput. */
-    REQREP;
+    REQREP,
+    /** JetStream asynchronous publish into a file stream, a window of un-acknowledged messages; PubAcks/s. */
+    JSPUB;
 
     String cliName() {
         return name().toLowerCase(Locale.ROOT);
@@ -25,6 +27,6 @@ enum Scenario {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown scenario '" + name + "' (known: pub, pubsub, fanout, queue, reqrep)");
+        throw new IllegalArgumentException("unknown scenario '" + name + "' (known: pub, pubsub, fanout, queue, reqrep, jspub)");
     }
 }

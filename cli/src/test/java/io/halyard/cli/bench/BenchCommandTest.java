@@ -39,6 +39,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void shouldPlanJspubOncePerSizeWithItsWindow() {
+        List<ScenarioRun> plan = parse("--scenario", "jspub", "--size", "16,1KiB", "--js-window", "512").plan();
+        assertEquals(List.of(new ScenarioRun(Scenario.JSPUB, 512, 16), new ScenarioRun(Scenario.JSPUB, 512, 1024)), plan);
+        assertEquals("jspub-512", plan.get(0).label());
+    }
+
+    @Test
     void shouldLetALaterOptionOverrideAnEarlierOneAsTheScriptRelies() {
         CommandLine cli = new CommandLine(new HalyardCli()).setOverwrittenOptionsAllowed(true);
         CommandLine.ParseResult parsed = cli.parseArgs("bench", "--duration", "10", "--duration", "2");

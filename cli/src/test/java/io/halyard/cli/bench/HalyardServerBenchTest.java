@@ -1,9 +1,18 @@
 package io.halyard.cli.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.halyard.server.HalyardServer;
 import io.halyard.server.config.ServerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@link BenchScenariosContract} against a Halyard server started in this JVM on a free loopback port. */
 class HalyardServerBenchTest extends BenchScenariosContract {
@@ -15,6 +24,7 @@ class HalyardServerBenchTest extends BenchScenariosContract {
         ServerOptions options = new ServerOptions();
         options.host = "127.0.0.1";
         options.port = -1;
+        options.storeDir = Files.createTempDirectory("halyard-bench-store");
         server = new HalyardServer(options).start();
     }
 
@@ -23,6 +33,19 @@ class HalyardServerBenchTest extends BenchScenariosContract {
         if (server != null) {
             server.stop();
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void shouldCountEveryPubAckOfAWindowedJetStreamPublish() {
+        BenchSettings settings = new BenchSettings(20_000, TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(5),
+                64 * 1024, BenchSettings.DEFAULT_READ_BUFFER_BYTES);
+        BenchRunner runner = new BenchRunner(List.of(new BenchRunner.Target("halyard", server(), 0)), settings);
+        ScenarioResult r = runner.run(List.of(new ScenarioRun(Scenario.JSPUB, 256, 128)), x -> { }).get(0);
+        assertTrue(r.ok(), r.verdict());
+        assertEquals(20_000, r.delivery().expected());
+        assertEquals(20_000, r.published().messages());
+        assertTrue(r.published().messagesPerSecond() > 0);
     }
 
     @Override
