@@ -523,32 +523,19 @@ public final class FileStore implements StreamStore {
         if (journal.appendPosition < JOURNAL_COMPACT_BYTES) {
             return;
         }
-        long[] ranges = new long[16];
-        int count = 0;
-        if (firstSequence > 1) {
-            ranges[0] = 1;
-            ranges[1] = firstSequence - 1;
-            count = 1;
-        }
+        SequenceRanges deleted = new SequenceRanges();
+        deleted.add(1, firstSequence - 1);
         // Every sequence from the first message to the last that holds no live message: deleted in
         // a segment, compacted away, or in a segment dropped whole. Recovery counts any sequence
         // without a record that the journal does not cover as lost, so none may be left out.
         for (long seq = firstSequence; seq <= lastSequence; seq++) {
             LogSegment seg = segmentFor(seq);
-            if (seg != null && seg.isLive(seq)) {
-                continue;
-            }
-            if (count > 0 && ranges[2 * count - 1] == seq - 1) {
-                ranges[2 * count - 1] = seq;
-            } else {
-                if (2 * count + 2 > ranges.length) {
-                    ranges = Arrays.copyOf(ranges, ranges.length * 2);
-                }
-                ranges[2 * count] = seq;
-                ranges[2 * count + 1] = seq;
-                count++;
+            if (seg == null || !seg.isLive(seq)) {
+                deleted.add(seq, seq);
             }
         }
+        long[] ranges = deleted.pairs();
+        int count = deleted.size();
         long freshBytes = (long) DeleteJournal.recordLength(MAX_RANGES_PER_RECORD) * (count / MAX_RANGES_PER_RECORD + 1);
         if (freshBytes * 2 > journal.appendPosition) {
             return; // most of the journal is still needed
@@ -1156,23 +1143,12 @@ public final class FileStore implements StreamStore {
                 throw new UncheckedIOException(e);
             }
         }
-        long[] ranges = new long[16];
-        int rangeCount = 0;
+        SequenceRanges removed = new SequenceRanges();
         for (int i = 0; i < n; i++) {
-            long seq = found[i];
-            forget(seq);
-            if (rangeCount > 0 && ranges[2 * rangeCount - 1] == seq - 1) {
-                ranges[2 * rangeCount - 1] = seq;
-            } else {
-                if (2 * rangeCount + 2 > ranges.length) {
-                    ranges = Arrays.copyOf(ranges, ranges.length * 2);
-                }
-                ranges[2 * rangeCount] = seq;
-                ranges[2 * rangeCount + 1] = seq;
-                rangeCount++;
-            }
+            forget(found[i]);
+            removed.add(found[i], found[i]);
         }
-        journalRanges(ranges, rangeCount);
+        journalRanges(removed.pairs(), removed.size());
         return n;
     }
 

@@ -129,13 +129,27 @@ final class GroupCommitWriter implements Runnable {
         if (durableSequence >= sequence) {
             return true;
         }
+        return awaitUntil(() -> durableSequence >= sequence, true, timeoutNanos);
+    }
+
+    /** Waits until everything in the filling batch now is written (durability markers included). */
+    boolean flush(long timeoutNanos) throws InterruptedException {
+        return awaitUntil(() -> filling.isEmpty() && !writing, false, timeoutNanos) && failure == null;
+    }
+
+    /**
+     * Waits, nudging the writer, until {@code done} holds (checked under {@link #lock}); false on
+     * timeout, on a write failure, or (when {@code notAfterStop}) once the writer has stopped.
+     */
+    private boolean awaitUntil(java.util.function.BooleanSupplier done, boolean notAfterStop, long timeoutNanos)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         lock.lock();
         try {
             durableWaiters++;
             try {
-                while (durableSequence < sequence) {
-                    if (failure != null || stopped) {
+                while (!done.getAsBoolean()) {
+                    if (failure != null || (notAfterStop && stopped)) {
                         return false;
                     }
                     long left = deadline - System.nanoTime();
@@ -148,35 +162,6 @@ final class GroupCommitWriter implements Runnable {
                     durable.awaitNanos(left);
                 }
                 return true;
-            } finally {
-                durableWaiters--;
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until everything in the filling batch now is written (durability markers included). */
-    boolean flush(long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        lock.lock();
-        try {
-            durableWaiters++;
-            try {
-                while (!filling.isEmpty() || writing) {
-                    if (failure != null) {
-                        return false;
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    if (writerWaiting) {
-                        work.signal();
-                    }
-                    durable.awaitNanos(left);
-                }
-                return failure == null;
             } finally {
                 durableWaiters--;
             }

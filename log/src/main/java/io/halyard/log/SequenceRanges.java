@@ -3,8 +3,9 @@ package io.halyard.log;
 import java.util.Arrays;
 
 /**
- * A set of sequences as sorted, merged, inclusive ranges: the deletions replayed from the journal.
- * Built once, then queried in sequence order.
+ * A set of sequences as sorted, merged, inclusive ranges: the deletions replayed from the journal,
+ * or the deletions a purge or a journal rewrite writes. Built once, then queried in sequence order.
+ * Not thread-safe.
  */
 final class SequenceRanges {
     private long[] from = new long[16];
@@ -14,6 +15,10 @@ final class SequenceRanges {
 
     void add(long first, long last) {
         if (last < first) {
+            return;
+        }
+        if (count > 0 && sorted && first >= from[count - 1] && first <= to[count - 1] + 1) {
+            to[count - 1] = Math.max(to[count - 1], last); // extends the newest range: the common case
             return;
         }
         if (count == from.length) {
@@ -95,6 +100,16 @@ final class SequenceRanges {
             covered += Math.min(high, to[i]) - Math.max(low, from[i]) + 1;
         }
         return covered;
+    }
+
+    /** The ranges as {@code first, last} pairs, in order (seal first if added out of order). */
+    long[] pairs() {
+        long[] pairs = new long[2 * count];
+        for (int i = 0; i < count; i++) {
+            pairs[2 * i] = from[i];
+            pairs[2 * i + 1] = to[i];
+        }
+        return pairs;
     }
 
     int size() {
