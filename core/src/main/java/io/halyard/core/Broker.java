@@ -156,7 +156,10 @@ public final class Broker {
      * {@code batch}, which the caller flushes when its batch of work ends.
      */
     public int route(ClientSession from, PublishFrame frame, DeliveryBatch batch) {
-        Match<Subscription> m = index.match(frame.line(), frame.subjectOffset(), frame.subjectLength());
+        return route(from, frame, batch, index.match(frame.line(), frame.subjectOffset(), frame.subjectLength()));
+    }
+
+    private int route(ClientSession from, PublishFrame frame, DeliveryBatch batch, Match<Subscription> m) {
         batch.beginMessage();
         int delivered = 0;
         for (int i = 0, n = m.plainCount(); i < n; i++) {
@@ -191,7 +194,16 @@ public final class Broker {
      * @return how many subscriptions it reached
      */
     public int publish(String subject, String reply, byte[] headers, byte[] payload) {
-        return OUTGOING.get().publish(this, subject, reply, headers, payload);
+        return OUTGOING.get().publish(this, null, subject, reply, headers, payload);
+    }
+
+    /**
+     * Like {@link #publish}, but reaches the subscribers of {@code to} while the delivered {@code MSG}
+     * carries {@code subject}: how a JetStream consumer delivers a stored message to a deliver subject
+     * or a pull request's inbox under the message's own subject, as nats-server does.
+     */
+    public int publishTo(String to, String subject, String reply, byte[] headers, byte[] payload) {
+        return OUTGOING.get().publish(this, to, subject, reply, headers, payload);
     }
 
     private static final ThreadLocal<Outgoing> OUTGOING = ThreadLocal.withInitial(Outgoing::new);
@@ -202,7 +214,7 @@ public final class Broker {
         final DeliveryBatch batch = new DeliveryBatch();
         byte[] line = new byte[256];
 
-        int publish(Broker broker, String subject, String reply, byte[] headers, byte[] payload) {
+        int publish(Broker broker, String to, String subject, String reply, byte[] headers, byte[] payload) {
             int subjectLength = subject.length();
             int replyLength = reply == null ? 0 : reply.length();
             if (line.length < subjectLength + replyLength) {
@@ -221,7 +233,7 @@ public final class Broker {
             frame.set(line, 0, subjectLength, subjectLength, replyLength, headerLength, message,
                     message.readerIndex(), message.readableBytes());
             try {
-                return broker.route(null, frame, batch);
+                return to == null ? broker.route(null, frame, batch) : broker.route(null, frame, batch, broker.index.match(to));
             } finally {
                 batch.flush();
                 batch.takeStallForInternal();

@@ -126,4 +126,135 @@ public final class ApiErrors {
     public static ApiError storeFailed(String err) {
         return new ApiError(503, 10077, err);
     }
+
+    // --- consumers ------------------------------------------------------------------------------
+    /** JSConsumerNotFoundErr. */
+    public static final ApiError CONSUMER_NOT_FOUND = new ApiError(404, 10014, "consumer not found");
+    /** JSConsumerNameExistErr. */
+    public static final ApiError CONSUMER_NAME_EXISTS = new ApiError(400, 10013, "consumer name already in use");
+    /** JSConsumerAlreadyExists (action "create" on an existing, different consumer). */
+    public static final ApiError CONSUMER_ALREADY_EXISTS = new ApiError(400, 10148, "consumer already exists");
+    /** JSConsumerDoesNotExist (action "update" on a missing consumer). */
+    public static final ApiError CONSUMER_DOES_NOT_EXIST = new ApiError(400, 10149, "consumer does not exist");
+    /** JSConsumerConfigRequiredErr. */
+    public static final ApiError CONSUMER_CONFIG_REQUIRED = new ApiError(400, 10078, "consumer config required");
+    /** JSConsumerDurableNameNotInSubjectErr. */
+    public static final ApiError DURABLE_NAME_NOT_IN_SUBJECT =
+            new ApiError(400, 10016, "consumer expected to be durable but no durable name set in subject");
+    /** JSConsumerDurableNameNotMatchSubjectErr. */
+    public static final ApiError DURABLE_NAME_NOT_MATCH_SUBJECT =
+            new ApiError(400, 10017, "consumer name in subject does not match durable name in request");
+    /** JSConsumerDurableNameNotSetErr. */
+    public static final ApiError DURABLE_NAME_NOT_SET =
+            new ApiError(400, 10018, "consumer expected to be durable but a durable name was not set");
+    /** JSConsumerEphemeralWithDurableNameErr. */
+    public static final ApiError EPHEMERAL_WITH_DURABLE_NAME =
+            new ApiError(400, 10020, "consumer expected to be ephemeral but a durable name was set in request");
+    /** JSConsumerNameContainsPathSeparatorsErr. */
+    public static final ApiError CONSUMER_NAME_PATH_SEPARATORS =
+            new ApiError(400, 10127, "Consumer name can not contain path separators");
+    /** JSConsumerCreateFilterSubjectMismatchErr. */
+    public static final ApiError FILTER_SUBJECT_MISMATCH =
+            new ApiError(400, 10131, "Consumer create request did not match filtered subject from create subject");
+    /** JSConsumerCreateDurableAndNameMismatch. */
+    public static final ApiError DURABLE_AND_NAME_MISMATCH =
+            new ApiError(400, 10132, "Consumer Durable and Name have to be equal if both are provided");
+    /** JSConsumerMultipleFiltersNotAllowed. */
+    public static final ApiError MULTIPLE_FILTERS_NOT_ALLOWED =
+            new ApiError(400, 10137, "consumer with multiple subject filters cannot use subject based API");
+    /** JSConsumerDuplicateFilterSubjects. */
+    public static final ApiError DUPLICATE_FILTER_SUBJECTS =
+            new ApiError(400, 10136, "consumer cannot have both FilterSubject and FilterSubjects specified");
+    /** JSConsumerOverlappingSubjectFilters. */
+    public static final ApiError OVERLAPPING_FILTERS = new ApiError(400, 10138, "consumer subject filters cannot overlap");
+    /** JSConsumerEmptyFilter. */
+    public static final ApiError EMPTY_FILTER = new ApiError(400, 10139, "consumer filter in FilterSubjects cannot be empty");
+    /** JSConsumerFilterNotSubsetErr. */
+    public static final ApiError FILTER_NOT_SUBSET =
+            new ApiError(400, 10093, "consumer filter subject is not a valid subset of the interest subjects");
+    /** JSConsumerDeliverToWildcardsErr. */
+    public static final ApiError DELIVER_TO_WILDCARDS = new ApiError(400, 10079, "consumer deliver subject has wildcards");
+    /** JSConsumerPushMaxWaitingErr. */
+    public static final ApiError PUSH_MAX_WAITING = new ApiError(400, 10080, "consumer in push mode can not set max waiting");
+    /** JSConsumerDeliverCycleErr. */
+    public static final ApiError DELIVER_CYCLE = new ApiError(400, 10081, "consumer deliver subject forms a cycle");
+    /** JSConsumerMaxPendingAckPolicyRequiredErr. */
+    public static final ApiError MAX_PENDING_ACK_POLICY_REQUIRED =
+            new ApiError(400, 10082, "consumer requires ack policy for max ack pending");
+    /** JSConsumerSmallHeartbeatErr. */
+    public static final ApiError SMALL_HEARTBEAT = new ApiError(400, 10083, "consumer idle heartbeat needs to be >= 100ms");
+    /** JSConsumerPullRequiresAckErr. */
+    public static final ApiError PULL_REQUIRES_ACK =
+            new ApiError(400, 10084, "consumer in pull mode requires explicit ack policy on workqueue stream");
+    /** JSConsumerPullWithRateLimitErr. */
+    public static final ApiError PULL_WITH_RATE_LIMIT = new ApiError(400, 10086, "consumer in pull mode can not have rate limit set");
+    /** JSConsumerHBRequiresPushErr. */
+    public static final ApiError HEARTBEAT_REQUIRES_PUSH =
+            new ApiError(400, 10088, "consumer idle heartbeat requires a push based consumer");
+    /** JSConsumerFCRequiresPushErr. */
+    public static final ApiError FLOW_CONTROL_REQUIRES_PUSH =
+            new ApiError(400, 10089, "consumer flow control requires a push based consumer");
+    /** JSConsumerWithFlowControlNeedsHeartbeats. */
+    public static final ApiError FLOW_CONTROL_NEEDS_HEARTBEATS =
+            new ApiError(400, 10108, "consumer with flow control also needs heartbeats");
+    /** JSConsumerWQRequiresExplicitAckErr. */
+    public static final ApiError WQ_REQUIRES_EXPLICIT_ACK = new ApiError(400, 10098, "workqueue stream requires explicit ack");
+    /** JSConsumerWQMultipleUnfilteredErr. */
+    public static final ApiError WQ_MULTIPLE_UNFILTERED =
+            new ApiError(400, 10099, "multiple non-filtered consumers not allowed on workqueue stream");
+    /** JSConsumerWQConsumerNotUniqueErr. */
+    public static final ApiError WQ_NOT_UNIQUE = new ApiError(400, 10100, "filtered consumer not unique on workqueue stream");
+    /** JSConsumerWQConsumerNotDeliverAllErr. */
+    public static final ApiError WQ_NOT_DELIVER_ALL = new ApiError(400, 10101, "consumer must be deliver all on workqueue stream");
+    /** JSConsumerInvalidDeliverSubject. */
+    public static final ApiError INVALID_DELIVER_SUBJECT = new ApiError(400, 10112, "invalid push consumer deliver subject");
+    /** JSConsumerMaxRequestBatchNegativeErr. */
+    public static final ApiError MAX_REQUEST_BATCH_NEGATIVE = new ApiError(400, 10114, "consumer max request batch needs to be > 0");
+    /** JSConsumerMaxRequestExpiresTooSmall. */
+    public static final ApiError MAX_REQUEST_EXPIRES_TOO_SMALL =
+            new ApiError(400, 10115, "consumer max request expires needs to be >= 1ms");
+    /** JSConsumerMaxDeliverBackoffErr. */
+    public static final ApiError MAX_DELIVER_BACKOFF =
+            new ApiError(400, 10116, "max deliver is required to be > length of backoff values");
+    /** JSConsumerReplicasExceedsStream. */
+    public static final ApiError CONSUMER_REPLICAS_EXCEED_STREAM =
+            new ApiError(400, 10126, "consumer config replica count exceeds parent stream");
+    /** JSConsumerAckWaitNegativeErr. */
+    public static final ApiError ACK_WAIT_NEGATIVE = new ApiError(400, 10183, "consumer ack wait needs to be positive");
+    /** JSConsumerBackOffNegativeErr. */
+    public static final ApiError BACKOFF_NEGATIVE = new ApiError(400, 10184, "consumer backoff needs to be positive");
+    /** JSConsumerExistingActiveErr. */
+    public static final ApiError CONSUMER_EXISTING_ACTIVE = new ApiError(400, 10105, "consumer already exists and is still active");
+    /** JSMaximumConsumersLimitErr. */
+    public static final ApiError MAXIMUM_CONSUMERS = new ApiError(400, 10026, "maximum consumers limit reached");
+
+    /** JSConsumerCreateErrF: {@code {err}}. */
+    public static ApiError consumerCreate(String err) {
+        return new ApiError(500, 10012, err);
+    }
+
+    /** JSConsumerInvalidPolicyErrF: {@code {err}}. */
+    public static ApiError consumerInvalidPolicy(String err) {
+        return new ApiError(400, 10094, err);
+    }
+
+    /** JSConsumerDescriptionTooLongErrF. */
+    public static ApiError consumerDescriptionTooLong(int max) {
+        return new ApiError(400, 10107, "consumer description is too long, maximum allowed is " + max);
+    }
+
+    /** JSConsumerMaxPendingAckExcessErrF. */
+    public static ApiError maxAckPendingExcess(long limit) {
+        return new ApiError(400, 10121, "consumer max ack pending exceeds system limit of " + limit);
+    }
+
+    /** JSConsumerInactiveThresholdExcess. */
+    public static ApiError inactiveThresholdExcess(String limit) {
+        return new ApiError(400, 10153, "consumer inactive threshold exceeds system limit of " + limit);
+    }
+
+    /** JSConsumerStoreFailedErrF. */
+    public static ApiError consumerStoreFailed(String err) {
+        return new ApiError(500, 10104, "error creating store for consumer: " + err);
+    }
 }

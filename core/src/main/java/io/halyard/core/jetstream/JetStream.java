@@ -50,6 +50,7 @@ public final class JetStream implements AutoCloseable {
     private final EpochClock clock;
     private final ScheduledThreadPoolExecutor executor;
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+    private final Consumers consumers;
     private final JetStreamApi api;
 
     /**
@@ -67,6 +68,7 @@ public final class JetStream implements AutoCloseable {
         this.executor.setRemoveOnCancelPolicy(true);
         // After close, late deferred work (a PubAck for a closed stream) is dropped, not thrown.
         this.executor.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());
+        this.consumers = new Consumers(this, broker, clock);
         this.api = new JetStreamApi(this, broker);
     }
 
@@ -81,6 +83,7 @@ public final class JetStream implements AutoCloseable {
             throw new IllegalStateException("cannot recover streams: " + e.getCause().getMessage(), e.getCause());
         }
         executor.scheduleWithFixedDelay(this::expireMemoryStreams, 1, 1, TimeUnit.SECONDS);
+        consumers.start(executor);
         api.start();
         return this;
     }
@@ -106,6 +109,7 @@ public final class JetStream implements AutoCloseable {
                     Stream stream = open(meta.config(), meta.createdNanos(), dir);
                     streams.put(name, stream);
                     stream.start();
+                    consumers.recover(stream, dir);
                     LOG.log(System.Logger.Level.INFO, "Restored stream {0} ({1} messages)", name, stream.store().state().messages());
                 } catch (IOException | RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "Stream {0} not restored, its files are left as they are: {1}", name, e.getMessage());
@@ -139,6 +143,16 @@ public final class JetStream implements AutoCloseable {
     /** The API dispatcher, where further API handlers (consumers) are registered. */
     public JetStreamApi api() {
         return api;
+    }
+
+    /** The consumers of every stream. */
+    Consumers consumers() {
+        return consumers;
+    }
+
+    /** Where a file stream keeps its files (its consumers under {@code obs/}). */
+    Path streamDirectory(String name) {
+        return streamsDirectory.resolve(name);
     }
 
     /** The stream, or null. Any thread. */
@@ -229,6 +243,7 @@ public final class JetStream implements AutoCloseable {
         if (stream == null) {
             return false;
         }
+        consumers.streamDeleted(name);
         stream.close();
         Path dir = streamsDirectory.resolve(name);
         if (Files.exists(dir)) {
@@ -272,6 +287,13 @@ public final class JetStream implements AutoCloseable {
     @Override
     public void close() {
         api.stop();
+        try {
+            executor.submit(consumers::close).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "Saving consumers on close failed", e);
+        }
         executor.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);

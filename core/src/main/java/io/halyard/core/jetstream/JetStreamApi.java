@@ -60,6 +60,7 @@ public final class JetStreamApi {
         this.broker = broker;
         StreamApi.register(this, jetStream);
         MessageApi.register(this, jetStream);
+        ConsumerApi.register(this, jetStream);
     }
 
     /**

@@ -55,7 +55,7 @@ final class StreamApi {
         response.put("reserved_memory", 0);
         response.put("reserved_storage", 0);
         response.put("streams", streams.size());
-        response.put("consumers", 0);
+        response.put("consumers", js.consumers().count());
         ObjectNode limits = response.putObject("limits");
         limits.put("max_memory", -1).put("max_storage", -1).put("max_streams", -1).put("max_consumers", -1)
                 .put("max_ack_pending", -1).put("memory_max_stream_bytes", -1).put("storage_max_stream_bytes", -1)
@@ -84,6 +84,7 @@ final class StreamApi {
         StreamConfigRules.normalize(config);
         Stream stream = js.create(config);
         StreamInfoJson.write(response, stream, false, null, 0, js.clock().epochNanos());
+        consumerCount(response, stream);
         response.put("did_create", true);
     }
 
@@ -95,6 +96,7 @@ final class StreamApi {
         }
         Stream stream = js.update(config);
         StreamInfoJson.write(response, stream, false, null, 0, js.clock().epochNanos());
+        consumerCount(response, stream);
     }
 
     private void info(ApiRequest request, ObjectNode response) {
@@ -109,6 +111,7 @@ final class StreamApi {
         }
         Stream stream = existing(request.stream());
         StreamInfoJson.write(response, stream, details, subjects, offset, js.clock().epochNanos());
+        consumerCount(response, stream);
     }
 
     private void names(ApiRequest request, ObjectNode response) {
@@ -134,7 +137,9 @@ final class StreamApi {
         ArrayNode infos = response.putArray("streams");
         long now = js.clock().epochNanos();
         for (Stream s : streams.subList(offset, Math.min(streams.size(), offset + LIST_LIMIT))) {
-            StreamInfoJson.write(infos.addObject(), s, false, null, 0, now);
+            ObjectNode info = infos.addObject();
+            StreamInfoJson.write(info, s, false, null, 0, now);
+            consumerCount(info, s);
         }
     }
 
@@ -220,4 +225,11 @@ final class StreamApi {
         return v.longValue();
     }
 
+    /** The state's consumer_count, which the stream itself does not know. */
+    private void consumerCount(ObjectNode info, Stream stream) {
+        JsonNode state = info.get("state");
+        if (state instanceof ObjectNode o) {
+            o.put("consumer_count", js.consumers().count(stream.name()));
+        }
+    }
 }

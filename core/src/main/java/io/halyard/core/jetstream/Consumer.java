@@ -1,0 +1,546 @@
+package io.halyard.core.jetstream;
+
+import io.halyard.log.StoredMessage;
+import io.halyard.log.StreamStore;
+import io.halyard.log.SubjectFilter;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * One consumer of a stream: reads the stream's store from its cursor, delivers to a push consumer's
+ * deliver subject or to waiting pull requests, and tracks acknowledgements ({@link ConsumerState})
+ * with ack_wait/backoff redelivery, max_deliver and max_ack_pending. Acks are applied by
+ * {@link ConsumerAcks}.
+ *
+ * <p><b>Time is a parameter.</b> Every entry point takes {@code nowNanos} (epoch nanoseconds, the
+ * stream clock); {@link #tick} runs the timers — pull request expiry, idle heartbeats, redelivery
+ * deadlines, inactivity — so tests drive them without sleeping.
+ *
+ * <p><b>Delivery.</b> Messages go out with the stored subject and headers, a
+ * {@code $JS.ACK.<stream>.<consumer>.<deliveries>.<stream seq>.<consumer seq>.<timestamp>.<pending>}
+ * reply (the v1 layout jnats parses), to the deliver subject when someone listens there, or to the
+ * oldest waiting pull request. Push consumers with flow control stop after {@link #FLOW_CONTROL_BYTES}
+ * or {@link #FLOW_CONTROL_MESSAGES} until the client answers the {@code 100 FlowControl Request}.
+ *
+ * <p>Not thread-safe: confined to the JetStream thread.
+ */
+final class Consumer {
+    static final long FLOW_CONTROL_BYTES = 1 << 20;
+    static final int FLOW_CONTROL_MESSAGES = 1024;
+
+    final String stream;
+    final String name;
+    final long createdNanos;
+    final StreamStore store;
+    final ConsumerOutput out;
+    final ConsumerState state;
+    final boolean workQueue;
+    private final ConsumerAdvisories advisories;
+    final ConsumerAcks acks;
+    ConsumerConfig config;
+    private List<SubjectFilter> filters;
+    /** The highest stream sequence read from the store; new messages come after it. */
+    private long cursor;
+    /** last_per_subject: the sequences still to deliver before reading on from {@link #cursor}. */
+    private final TreeSet<Long> lastPerSubject = new TreeSet<>();
+    final TreeSet<Long> redeliverQueue = new TreeSet<>();
+    private final ArrayDeque<PullRequest> waiting = new ArrayDeque<>();
+    private long numPending;
+    private long countedThrough;
+    private long earliestDeadline = Long.MAX_VALUE;
+    private StoredMessage peeked;
+    private boolean peekedIsRedelivery;
+    private long lastSentNanos;
+    private long lastActiveNanos;
+    private String flowControlReply;
+    private long flowControlCounter;
+    private long bytesSinceFlowControl;
+    private int messagesSinceFlowControl;
+    long pausedUntilNanos;
+    boolean dirty = true;
+    private boolean deleted;
+
+    Consumer(String stream, ConsumerConfig config, long createdNanos, StreamStore store, ConsumerOutput out,
+             boolean workQueue, ConsumerState recovered, long nowNanos) {
+        this.stream = stream;
+        this.name = config.name;
+        this.config = config;
+        this.createdNanos = createdNanos;
+        this.store = store;
+        this.out = out;
+        this.workQueue = workQueue;
+        this.advisories = new ConsumerAdvisories(out, stream, config.name);
+        this.acks = new ConsumerAcks(this, advisories);
+        this.filters = filtersOf(config);
+        this.lastActiveNanos = nowNanos;
+        this.lastSentNanos = nowNanos;
+        this.pausedUntilNanos = config.pauseUntil == null ? 0 : ApiJson.parseTime(config.pauseUntil);
+        if (recovered != null) {
+            this.state = recovered;
+            for (ConsumerState.Pending p : state.pending.values()) {
+                p.deadlineNanos = nowNanos + config.ackWaitNanos;
+            }
+            earliestDeadline = state.pending.isEmpty() ? Long.MAX_VALUE : nowNanos + config.ackWaitNanos;
+            cursor = state.deliveredStreamSeq;
+        } else {
+            this.state = new ConsumerState();
+            cursor = startingCursor(nowNanos);
+            state.deliveredStreamSeq = cursor;
+            state.ackFloorStreamSeq = cursor;
+        }
+        countedThrough = store.state().lastSequence();
+        numPending = lastPerSubject.size() + count(cursor + 1, countedThrough);
+    }
+
+    private static List<SubjectFilter> filtersOf(ConsumerConfig c) {
+        List<SubjectFilter> fs = new ArrayList<>();
+        for (String f : c.filters()) {
+            fs.add(SubjectFilter.of(f));
+        }
+        return fs;
+    }
+
+    /** Where a new consumer starts reading, after its deliver policy (the sequence before the first). */
+    private long startingCursor(long nowNanos) {
+        long first = store.state().firstSequence();
+        long last = store.state().lastSequence();
+        switch (config.deliverPolicy) {
+            case "new":
+                return last;
+            case "last": {
+                long lastMatching = 0;
+                if (filters.isEmpty()) {
+                    lastMatching = last;
+                } else {
+                    for (SubjectFilter f : filters) {
+                        StoredMessage m = store.getLast(f);
+                        lastMatching = Math.max(lastMatching, m == null ? 0 : m.sequence());
+                    }
+                }
+                return lastMatching == 0 ? last : lastMatching - 1;
+            }
+            case "by_start_sequence":
+                return Math.max(config.optStartSeq, first) - 1;
+            case "by_start_time": {
+                long seq = store.sequenceAtOrAfter(ApiJson.parseTime(config.optStartTime));
+                return seq <= 0 ? last : seq - 1;
+            }
+            case "last_per_subject": {
+                List<SubjectFilter> fs = filters.isEmpty() ? List.of(SubjectFilter.ALL) : filters;
+                for (SubjectFilter f : fs) {
+                    for (String subject : store.subjectCounts(f).keySet()) {
+                        var s = store.subjectState(subject);
+                        if (s != null && s.lastSequence() > 0) {
+                            lastPerSubject.add(s.lastSequence());
+                        }
+                    }
+                }
+                if (lastPerSubject.isEmpty()) {
+                    return last;
+                }
+                return lastPerSubject.last();
+            }
+            default:
+                return first == 0 ? 0 : first - 1;
+        }
+    }
+
+    /** Messages matching the filters in [from, through]. */
+    private long count(long from, long through) {
+        if (from > through) {
+            return 0;
+        }
+        var st = store.state();
+        if (filters.isEmpty() && from <= st.firstSequence() && through >= st.lastSequence()) {
+            return st.messages();
+        }
+        long n = 0;
+        StoredMessage m;
+        while ((m = next(from)) != null && m.sequence() <= through) {
+            n++;
+            from = m.sequence() + 1;
+        }
+        return n;
+    }
+
+    /** The next message matching the filters at or after {@code from}. */
+    private StoredMessage next(long from) {
+        if (filters.isEmpty()) {
+            return store.getNext(from, SubjectFilter.ALL);
+        }
+        StoredMessage best = null;
+        for (SubjectFilter f : filters) {
+            StoredMessage m = store.getNext(from, f);
+            if (m != null && (best == null || m.sequence() < best.sequence())) {
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    String deliverSubjectOrNull() {
+        return config.isPush() ? config.deliverSubject : null;
+    }
+
+    boolean isPush() {
+        return config.isPush();
+    }
+
+    long numPending() {
+        return numPending;
+    }
+
+    int numWaiting() {
+        return waiting.size();
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    boolean pushBound() {
+        return config.isPush() && out.hasInterest(config.deliverSubject);
+    }
+
+    void activity(long nowNanos) {
+        lastActiveNanos = nowNanos;
+    }
+
+    /** The stream has durable messages up to {@code durableSequence}: count the new ones and deliver. */
+    void onNewMessages(long durableSequence, long nowNanos) {
+        if (durableSequence > countedThrough) {
+            numPending += count(Math.max(countedThrough, cursor) + 1, durableSequence);
+            countedThrough = durableSequence;
+        }
+        deliver(nowNanos);
+    }
+
+    /** Applies an update already checked by {@link ConsumerConfigRules#checkUpdate}. */
+    void update(ConsumerConfig next, long nowNanos) {
+        config = next;
+        filters = filtersOf(next);
+        pausedUntilNanos = next.pauseUntil == null ? 0 : ApiJson.parseTime(next.pauseUntil);
+        peeked = null;
+        dirty = true;
+        deliver(nowNanos);
+    }
+
+    boolean paused(long nowNanos) {
+        return pausedUntilNanos > nowNanos;
+    }
+
+    // --- pull requests --------------------------------------------------------------------------
+
+    /** A {@code CONSUMER.MSG.NEXT} request (or an ack's {@code +NXT}). */
+    void pull(PullRequest r, long nowNanos) {
+        lastActiveNanos = nowNanos;
+        if (config.isPush()) {
+            out.publish(r.reply, null, ConsumerStatus.PUSH_BASED, ConsumerStatus.EMPTY);
+            return;
+        }
+        if (config.maxRequestBatch > 0 && r.remaining > config.maxRequestBatch) {
+            out.publish(r.reply, null, ConsumerStatus.exceeded("MaxRequestBatch of " + config.maxRequestBatch), ConsumerStatus.EMPTY);
+            return;
+        }
+        if (config.maxRequestExpiresNanos > 0 && r.expiresNanos > config.maxRequestExpiresNanos) {
+            out.publish(r.reply, null, ConsumerStatus.exceeded("MaxRequestExpires of "
+                    + GoDuration.format(config.maxRequestExpiresNanos)), ConsumerStatus.EMPTY);
+            return;
+        }
+        if (config.maxRequestMaxBytes > 0 && r.maxBytes > config.maxRequestMaxBytes) {
+            out.publish(r.reply, null, ConsumerStatus.exceeded("MaxRequestMaxBytes of " + config.maxRequestMaxBytes),
+                    ConsumerStatus.EMPTY);
+            return;
+        }
+        if (waiting.size() >= config.maxWaiting) {
+            out.publish(r.reply, null, ConsumerStatus.EXCEEDED_MAX_WAITING, ConsumerStatus.EMPTY);
+            return;
+        }
+        waiting.addLast(r);
+        deliver(nowNanos);
+    }
+
+    private PullRequest firstWaiting(long nowNanos) {
+        while (!waiting.isEmpty()) {
+            PullRequest r = waiting.peekFirst();
+            if (!r.expired(nowNanos)) {
+                return r;
+            }
+            waiting.pollFirst();
+            out.publish(r.reply, null, ConsumerStatus.requestTimeout(r.remaining, r.remainingBytes), ConsumerStatus.EMPTY);
+        }
+        return null;
+    }
+
+    // --- delivery -------------------------------------------------------------------------------
+
+    /** Delivers what can be delivered now: to the deliver subject or the waiting pull requests. */
+    void deliver(long nowNanos) {
+        if (deleted || paused(nowNanos)) {
+            return;
+        }
+        boolean push = config.isPush();
+        if (push && !out.hasInterest(config.deliverSubject)) {
+            return;
+        }
+        boolean tracked = !config.ackPolicy.equals("none");
+        while (true) {
+            PullRequest r = null;
+            if (push) {
+                if (flowControlStalled()) {
+                    return;
+                }
+            } else if ((r = firstWaiting(nowNanos)) == null) {
+                return;
+            }
+            StoredMessage m = peek();
+            if (m == null) {
+                endOfStream();
+                return;
+            }
+            if (!peekedIsRedelivery && tracked && config.maxAckPending > 0 && state.pending.size() >= config.maxAckPending) {
+                return;
+            }
+            long size = m.subject().length() + (long) m.headers().length + m.payload().length;
+            if (r != null && r.maxBytes > 0 && size > r.remainingBytes) {
+                waiting.remove(r);
+                out.publish(r.reply, null, ConsumerStatus.maxBytesExceeded(r.remaining, r.remainingBytes), ConsumerStatus.EMPTY);
+                continue;
+            }
+            send(m, push ? config.deliverSubject : r.reply, nowNanos, tracked);
+            if (r != null) {
+                r.remaining--;
+                r.delivered++;
+                r.lastSentNanos = nowNanos;
+                if (r.maxBytes > 0) {
+                    r.remainingBytes -= size;
+                }
+                if (r.remaining <= 0 || (r.maxBytes > 0 && r.remainingBytes <= 0)) {
+                    waiting.remove(r);
+                }
+            } else if (config.flowControl) {
+                bytesSinceFlowControl += size;
+                messagesSinceFlowControl++;
+                maybeRequestFlowControl();
+            }
+        }
+    }
+
+    /** nats-server answers a no_wait request that found the end of the stream with 404. */
+    private void endOfStream() {
+        for (Iterator<PullRequest> it = waiting.iterator(); it.hasNext(); ) {
+            PullRequest r = it.next();
+            if (r.noWait && (r.expiresNanos == 0 || r.delivered > 0)) {
+                it.remove();
+                out.publish(r.reply, null, ConsumerStatus.NO_MESSAGES, ConsumerStatus.EMPTY);
+            }
+        }
+    }
+
+    private StoredMessage peek() {
+        if (peeked != null) {
+            return peeked;
+        }
+        while (!redeliverQueue.isEmpty()) {
+            long seq = redeliverQueue.first();
+            StoredMessage m = state.pending.containsKey(seq) ? store.get(seq) : null;
+            if (m != null) {
+                peekedIsRedelivery = true;
+                return peeked = m;
+            }
+            redeliverQueue.pollFirst();
+            if (state.pending.remove(seq) != null) { // gone from the stream: nothing left to redeliver
+                state.redelivered.remove(seq);
+                state.moveAckFloor();
+                dirty = true;
+            }
+        }
+        peekedIsRedelivery = false;
+        while (!lastPerSubject.isEmpty()) {
+            StoredMessage m = store.get(lastPerSubject.first());
+            if (m != null) {
+                return peeked = m;
+            }
+            lastPerSubject.pollFirst();
+            numPending = Math.max(0, numPending - 1);
+        }
+        StoredMessage m = next(cursor + 1);
+        if (m == null) {
+            numPending = 0; // whatever was counted has gone (limits, deletes): nothing is pending
+        }
+        return peeked = m;
+    }
+
+    private void send(StoredMessage m, String to, long nowNanos, boolean tracked) {
+        long seq = m.sequence();
+        long consumerSeq;
+        int deliveries;
+        if (peekedIsRedelivery) {
+            redeliverQueue.remove(seq);
+            deliveries = state.deliveries(seq) + 1;
+            consumerSeq = state.redeliver(seq, nowNanos, nowNanos + ackWait(deliveries));
+        } else {
+            if (!lastPerSubject.isEmpty() && lastPerSubject.first() == seq) {
+                lastPerSubject.pollFirst();
+            } else {
+                cursor = seq;
+            }
+            numPending = Math.max(0, numPending - 1);
+            deliveries = 1;
+            consumerSeq = state.deliverNew(seq, nowNanos, nowNanos + ackWait(1), tracked);
+        }
+        if (tracked) {
+            earliestDeadline = Math.min(earliestDeadline, nowNanos + ackWait(deliveries));
+        }
+        peeked = null;
+        dirty = true;
+        String reply = "$JS.ACK." + stream + "." + name + "." + deliveries + "." + seq + "." + consumerSeq + "."
+                + m.timestampNanos() + "." + numPending;
+        byte[] headers = m.headers().length == 0 ? null : m.headers();
+        byte[] payload = m.payload();
+        if (config.headersOnly) {
+            headers = NatsHeaders.append(headers, "Nats-Msg-Size", Integer.toString(payload.length));
+            payload = ConsumerStatus.EMPTY;
+        }
+        out.publishTo(to, m.subject(), reply, headers, payload);
+        lastSentNanos = nowNanos;
+        lastActiveNanos = nowNanos;
+    }
+
+    /** The ack wait before the given delivery is redelivered: the backoff step, else ack_wait. */
+    long ackWait(int deliveries) {
+        List<Long> backoff = config.backoffNanos;
+        if (!backoff.isEmpty()) {
+            return backoff.get(Math.min(deliveries - 1, backoff.size() - 1));
+        }
+        return config.ackWaitNanos;
+    }
+
+    void extendDeadline(long seq, long deadlineNanos) {
+        ConsumerState.Pending p = state.pending.get(seq);
+        if (p != null) {
+            p.deadlineNanos = deadlineNanos;
+            earliestDeadline = Math.min(earliestDeadline, deadlineNanos);
+        }
+    }
+
+    // --- flow control ---------------------------------------------------------------------------
+
+    private boolean flowControlStalled() {
+        return flowControlReply != null
+                && (bytesSinceFlowControl >= FLOW_CONTROL_BYTES || messagesSinceFlowControl >= FLOW_CONTROL_MESSAGES);
+    }
+
+    private void maybeRequestFlowControl() {
+        if (flowControlReply == null
+                && (bytesSinceFlowControl >= FLOW_CONTROL_BYTES || messagesSinceFlowControl >= FLOW_CONTROL_MESSAGES)) {
+            flowControlReply = "$JS.FC." + stream + "." + name + "." + (++flowControlCounter);
+            bytesSinceFlowControl = 0;
+            messagesSinceFlowControl = 0;
+            out.publish(config.deliverSubject, flowControlReply, ConsumerStatus.FLOW_CONTROL_REQUEST, ConsumerStatus.EMPTY);
+        }
+    }
+
+    /** The client answered a flow control request (or a stalled heartbeat's). */
+    void onFlowControlReply(String subject, long nowNanos) {
+        if (subject.equals(flowControlReply)) {
+            flowControlReply = null;
+            lastActiveNanos = nowNanos;
+            deliver(nowNanos);
+        }
+    }
+
+    // --- timers ---------------------------------------------------------------------------------
+
+    /**
+     * Runs the consumer's timers at {@code nowNanos}: expires pull requests (408), sends idle
+     * heartbeats, queues messages whose ack deadline passed (or drops them at max_deliver), then
+     * delivers. Returns false when the consumer has been inactive past its inactive_threshold and
+     * should be deleted.
+     */
+    boolean tick(long nowNanos) {
+        if (!config.isPush()) {
+            firstWaiting(nowNanos);
+            for (PullRequest r : waiting) {
+                if (r.expired(nowNanos)) {
+                    continue; // answered by the next firstWaiting
+                }
+                if (r.heartbeatNanos > 0 && nowNanos - r.lastSentNanos >= r.heartbeatNanos) {
+                    r.lastSentNanos = nowNanos;
+                    out.publish(r.reply, null, ConsumerStatus.idleHeartbeat(state.deliveredConsumerSeq,
+                            state.deliveredStreamSeq, null), ConsumerStatus.EMPTY);
+                }
+            }
+            if (!waiting.isEmpty()) {
+                lastActiveNanos = nowNanos;
+            }
+        } else {
+            if (out.hasInterest(config.deliverSubject)) {
+                lastActiveNanos = nowNanos;
+            }
+            if (config.idleHeartbeatNanos > 0 && nowNanos - lastSentNanos >= config.idleHeartbeatNanos) {
+                lastSentNanos = nowNanos;
+                out.publish(config.deliverSubject, null, ConsumerStatus.idleHeartbeat(state.deliveredConsumerSeq,
+                        state.deliveredStreamSeq, flowControlReply), ConsumerStatus.EMPTY);
+            }
+        }
+        if (nowNanos >= earliestDeadline) {
+            queueExpired(nowNanos);
+        }
+        deliver(nowNanos);
+        return config.inactiveThresholdNanos <= 0 || nowNanos - lastActiveNanos < config.inactiveThresholdNanos;
+    }
+
+    private void queueExpired(long nowNanos) {
+        long earliest = Long.MAX_VALUE;
+        List<Long> exhausted = null;
+        for (Map.Entry<Long, ConsumerState.Pending> e : state.pending.entrySet()) {
+            long seq = e.getKey();
+            ConsumerState.Pending p = e.getValue();
+            if (redeliverQueue.contains(seq)) {
+                continue;
+            }
+            if (p.deadlineNanos > nowNanos) {
+                earliest = Math.min(earliest, p.deadlineNanos);
+                continue;
+            }
+            if (config.maxDeliver > 0 && state.deliveries(seq) >= config.maxDeliver) {
+                if (exhausted == null) {
+                    exhausted = new ArrayList<>();
+                }
+                exhausted.add(seq);
+            } else {
+                redeliverQueue.add(seq);
+            }
+        }
+        earliestDeadline = earliest;
+        if (exhausted != null) {
+            for (long seq : exhausted) {
+                advisories.maxDeliveries(seq, state.deliveries(seq), nowNanos);
+                state.pending.remove(seq);
+                state.redelivered.remove(seq);
+            }
+            state.moveAckFloor();
+            dirty = true;
+        }
+    }
+
+    /** Stops the consumer: waiting pull requests get {@code 409 Consumer Deleted}. */
+    void delete() {
+        deleted = true;
+        for (PullRequest r : waiting) {
+            out.publish(r.reply, null, ConsumerStatus.CONSUMER_DELETED, ConsumerStatus.EMPTY);
+        }
+        waiting.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "Consumer[" + stream + " > " + name + "]";
+    }
+}

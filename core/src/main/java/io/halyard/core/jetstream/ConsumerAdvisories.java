@@ -1,0 +1,48 @@
+package io.halyard.core.jetstream;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.UUID;
+
+/**
+ * The consumer advisories nats-server publishes on {@code $JS.EVENT.ADVISORY.CONSUMER.*}: a message
+ * that reached max_deliver, and one the client terminated with {@code +TERM}.
+ *
+ * <p>Not thread-safe: used on the JetStream thread.
+ */
+final class ConsumerAdvisories {
+    static final String MAX_DELIVERIES = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.";
+    static final String TERMINATED = "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.";
+
+    private final ConsumerOutput out;
+    private final String stream;
+    private final String consumer;
+
+    ConsumerAdvisories(ConsumerOutput out, String stream, String consumer) {
+        this.out = out;
+        this.stream = stream;
+        this.consumer = consumer;
+    }
+
+    void maxDeliveries(long streamSeq, int deliveries, long nowNanos) {
+        ObjectNode j = base("io.nats.jetstream.advisory.v1.max_deliver", nowNanos);
+        j.put("stream_seq", streamSeq).put("deliveries", deliveries);
+        out.publish(MAX_DELIVERIES + stream + "." + consumer, null, null, ApiJson.bytes(j));
+    }
+
+    void terminated(long streamSeq, long consumerSeq, int deliveries, String reason, long nowNanos) {
+        ObjectNode j = base("io.nats.jetstream.advisory.v1.terminated", nowNanos);
+        j.put("consumer_seq", consumerSeq).put("stream_seq", streamSeq).put("deliveries", deliveries);
+        if (reason != null && !reason.isEmpty()) {
+            j.put("reason", reason);
+        }
+        out.publish(TERMINATED + stream + "." + consumer, null, null, ApiJson.bytes(j));
+    }
+
+    private ObjectNode base(String type, long nowNanos) {
+        ObjectNode j = ApiJson.object();
+        j.put("type", type).put("id", UUID.randomUUID().toString().replace("-", ""))
+                .put("timestamp", ApiJson.time(nowNanos)).put("stream", stream).put("consumer", consumer);
+        return j;
+    }
+}

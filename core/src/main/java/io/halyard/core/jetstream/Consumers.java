@@ -1,0 +1,347 @@
+package io.halyard.core.jetstream;
+
+import io.halyard.core.Broker;
+import io.halyard.core.client.ClientSession;
+import io.halyard.core.client.Subscription;
+import io.halyard.core.subject.Subjects;
+import io.halyard.log.EpochClock;
+import io.halyard.protocol.PublishFrame;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The consumers of every stream: creation, lookup and deletion; the {@code $JS.ACK.>} and
+ * {@code $JS.FC.>} subscriptions that route acknowledgements and flow-control replies to them; the
+ * timer that ticks them; waking them when their stream has new durable messages; and saving
+ * durable consumers under their stream's directory ({@link ConsumerStore}).
+ *
+ * <p><b>Threads.</b> Consumers live on the JetStream thread. Acks arrive on the acknowledging
+ * client's event loop: the subject and body are copied there and the work is handed to the
+ * JetStream thread. A stream's durability listener only records the highest durable sequence and
+ * schedules one wake-up at a time. The timer runs every {@link #TICK_MILLIS} ms on the JetStream
+ * thread, reading the injected clock; dirty durable states are saved every {@link #SAVE_MILLIS} ms
+ * and on {@link #close}.
+ *
+ * <p>Thread-safe as described: public mutators run on the JetStream thread; the subscribers and
+ * listeners may be called from any thread.
+ */
+final class Consumers {
+    private static final System.Logger LOG = System.getLogger(Consumers.class.getName());
+    static final long TICK_MILLIS = 20;
+    static final long SAVE_MILLIS = 1000;
+    static final String ACK_PREFIX = "$JS.ACK.";
+    static final String FC_PREFIX = "$JS.FC.";
+
+    private final JetStream js;
+    private final Broker broker;
+    private final EpochClock clock;
+    /** stream → consumer name → consumer; only touched on the JetStream thread. */
+    private final Map<String, ConcurrentSkipListMap<String, Consumer>> byStream = new ConcurrentHashMap<>();
+    private final Map<String, Wake> wakes = new ConcurrentHashMap<>();
+    private final ConsumerOutput output;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private ScheduledFuture<?> ticker;
+    private long lastSaveNanos;
+
+    /** One stream's pending wake-up: the highest durable sequence seen, and whether a wake is queued. */
+    private static final class Wake {
+        final AtomicLong durable = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicBoolean queued = new java.util.concurrent.atomic.AtomicBoolean();
+    }
+
+    Consumers(JetStream js, Broker broker, EpochClock clock) {
+        this.js = js;
+        this.broker = broker;
+        this.clock = clock;
+        this.output = new ConsumerOutput() {
+            @Override
+            public void publish(String subject, String reply, byte[] headers, byte[] payload) {
+                broker.publish(subject, reply, headers, payload);
+            }
+
+            @Override
+            public void publishTo(String to, String subject, String reply, byte[] headers, byte[] payload) {
+                broker.publishTo(to, subject, reply, headers, payload);
+            }
+
+            @Override
+            public boolean hasInterest(String subject) {
+                return !broker.match(subject).isEmpty();
+            }
+        };
+    }
+
+    /** Subscribes to acks and flow-control replies and starts the timer. Call once, after the streams are open. */
+    void start(ScheduledExecutorService executor) {
+        for (String prefix : new String[] {ACK_PREFIX, FC_PREFIX}) {
+            Subscription sub = Subscription.internal(prefix + ">", null, this::onAckMessage);
+            broker.subscribe(sub);
+            subscriptions.add(sub);
+        }
+        ticker = executor.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    // --- registry -------------------------------------------------------------------------------
+
+    Consumer get(String stream, String name) {
+        ConcurrentSkipListMap<String, Consumer> m = byStream.get(stream);
+        return m == null ? null : m.get(name);
+    }
+
+    /** The stream's consumers sorted by name. */
+    List<Consumer> of(String stream) {
+        ConcurrentSkipListMap<String, Consumer> m = byStream.get(stream);
+        return m == null ? List.of() : new ArrayList<>(m.values());
+    }
+
+    int count() {
+        int n = 0;
+        for (ConcurrentSkipListMap<String, Consumer> m : byStream.values()) {
+            n += m.size();
+        }
+        return n;
+    }
+
+    int count(String stream) {
+        ConcurrentSkipListMap<String, Consumer> m = byStream.get(stream);
+        return m == null ? 0 : m.size();
+    }
+
+    /** Creates a consumer from a checked, normalised config; saves it if durable on a file stream. */
+    Consumer create(Stream stream, ConsumerConfig config) {
+        StreamConfig sc = stream.config();
+        if (sc.maxConsumers > 0 && count(stream.name()) >= sc.maxConsumers) {
+            throw new ApiException(ApiErrors.MAXIMUM_CONSUMERS);
+        }
+        if (sc.retention.equals("workqueue")) {
+            checkWorkQueue(stream.name(), config);
+        }
+        long now = clock.epochNanos();
+        Consumer c = new Consumer(stream.name(), config, now, stream.store(), output,
+                sc.retention.equals("workqueue"), null, now);
+        if (persistent(stream, config)) {
+            try {
+                ConsumerStore store = new ConsumerStore(js.streamDirectory(stream.name()), config.name);
+                store.writeMeta(config, now);
+                store.writeState(c.state);
+                c.dirty = false;
+            } catch (IOException e) {
+                throw new ApiException(ApiErrors.consumerStoreFailed(e.getMessage()));
+            }
+        }
+        attach(stream, c);
+        c.deliver(now);
+        return c;
+    }
+
+    private void checkWorkQueue(String stream, ConsumerConfig config) {
+        for (Consumer other : of(stream)) {
+            List<String> theirs = other.config.filters();
+            List<String> mine = config.filters();
+            if (theirs.isEmpty() || mine.isEmpty()) {
+                throw new ApiException(ApiErrors.WQ_MULTIPLE_UNFILTERED);
+            }
+            for (String a : mine) {
+                for (String b : theirs) {
+                    if (Subjects.overlaps(a, b)) {
+                        throw new ApiException(ApiErrors.WQ_NOT_UNIQUE);
+                    }
+                }
+            }
+        }
+    }
+
+    void update(Stream stream, Consumer c, ConsumerConfig next) {
+        if (persistent(stream, next)) {
+            try {
+                new ConsumerStore(js.streamDirectory(stream.name()), next.name).writeMeta(next, c.createdNanos);
+            } catch (IOException e) {
+                throw new ApiException(ApiErrors.consumerStoreFailed(e.getMessage()));
+            }
+        }
+        c.update(next, clock.epochNanos());
+    }
+
+    private static boolean persistent(Stream stream, ConsumerConfig config) {
+        return config.isDurable() && !stream.config().isMemory() && !config.memStorage;
+    }
+
+    private void attach(Stream stream, Consumer c) {
+        byStream.computeIfAbsent(stream.name(), k -> {
+            Wake wake = new Wake();
+            wakes.put(k, wake);
+            stream.addListener(this::onDurable);
+            return new ConcurrentSkipListMap<>();
+        }).put(c.name, c);
+    }
+
+    /** Deletes a consumer and its files; false when there is none. */
+    boolean delete(String stream, String name) {
+        ConcurrentSkipListMap<String, Consumer> m = byStream.get(stream);
+        Consumer c = m == null ? null : m.remove(name);
+        if (c == null) {
+            return false;
+        }
+        c.delete();
+        Path dir = js.streamDirectory(stream);
+        if (dir != null) {
+            new ConsumerStore(dir, name).delete();
+        }
+        return true;
+    }
+
+    /** The stream is being deleted: its consumers go with it (their files go with the stream's directory). */
+    void streamDeleted(String stream) {
+        ConcurrentSkipListMap<String, Consumer> m = byStream.remove(stream);
+        wakes.remove(stream);
+        if (m != null) {
+            m.values().forEach(Consumer::delete);
+        }
+    }
+
+    /** Reopens the durable consumers saved under a recovered stream's directory. */
+    void recover(Stream stream, Path streamDirectory) {
+        Path obs = streamDirectory.resolve(ConsumerStore.DIRECTORY);
+        if (!Files.isDirectory(obs)) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(obs)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                ConsumerStore store = new ConsumerStore(streamDirectory, name);
+                try {
+                    ConsumerStore.Meta meta = store.readMeta();
+                    ConsumerState state = store.readState();
+                    long now = clock.epochNanos();
+                    Consumer c = new Consumer(stream.name(), meta.config(), meta.createdNanos(), stream.store(), output,
+                            stream.config().retention.equals("workqueue"), state, now);
+                    c.dirty = false;
+                    attach(stream, c);
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "Consumer {0} of stream {1} not restored: {2}", name, stream.name(),
+                            e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "Cannot list consumers in " + obs, e);
+        }
+    }
+
+    // --- events ---------------------------------------------------------------------------------
+
+    /** A stream's durability listener: any thread; keeps the maximum and queues one wake-up. */
+    private void onDurable(Stream stream, long durableSequence) {
+        Wake wake = wakes.get(stream.name());
+        if (wake == null) {
+            return;
+        }
+        wake.durable.accumulateAndGet(durableSequence, Math::max);
+        if (wake.queued.compareAndSet(false, true)) {
+            js.executor().execute(() -> {
+                wake.queued.set(false);
+                long now = clock.epochNanos();
+                for (Consumer c : of(stream.name())) {
+                    c.onNewMessages(wake.durable.get(), now);
+                }
+            });
+        }
+    }
+
+    /** {@code $JS.ACK.<stream>.<consumer>.<n>.<sseq>.<cseq>.<ts>.<pending>} and {@code $JS.FC.<stream>.<consumer>.<n>}. */
+    private boolean onAckMessage(PublishFrame frame, ClientSession from) {
+        String subject = frame.subject();
+        String reply = frame.reply();
+        int headerLength = Math.max(frame.headerLength(), 0);
+        byte[] body = new byte[frame.payloadLength()];
+        frame.message().getBytes(frame.messageIndex() + headerLength, body);
+        js.executor().execute(() -> onAck(subject, reply, body));
+        return true;
+    }
+
+    private void onAck(String subject, String reply, byte[] body) {
+        String[] t = subject.split("\\.");
+        long now = clock.epochNanos();
+        if (subject.startsWith(FC_PREFIX)) {
+            Consumer c = t.length == 5 ? get(t[2], t[3]) : null;
+            if (c != null) {
+                c.onFlowControlReply(subject, now);
+            }
+            return;
+        }
+        if (t.length != 9) {
+            return; // the v2 layout (domain, account hash) is not issued by Halyard
+        }
+        Consumer c = get(t[2], t[3]);
+        if (c == null) {
+            return;
+        }
+        try {
+            c.acks.onAck(Long.parseLong(t[5]), Long.parseLong(t[6]), body, reply, now);
+        } catch (NumberFormatException e) {
+            // a malformed ack subject is ignored, as by nats-server
+        }
+    }
+
+    private void tick() {
+        long now = clock.epochNanos();
+        for (ConcurrentSkipListMap<String, Consumer> m : byStream.values()) {
+            for (Consumer c : new ArrayList<>(m.values())) {
+                try {
+                    if (!c.tick(now)) {
+                        LOG.log(System.Logger.Level.DEBUG, "Deleting inactive consumer {0}", c);
+                        delete(c.stream, c.name);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Consumer " + c + " failed its tick", e);
+                }
+            }
+        }
+        if (now - lastSaveNanos >= SAVE_MILLIS * 1_000_000L) {
+            lastSaveNanos = now;
+            save();
+        }
+    }
+
+    /** Writes the state of every durable consumer that changed since its last save. */
+    void save() {
+        for (ConcurrentSkipListMap<String, Consumer> m : byStream.values()) {
+            for (Consumer c : m.values()) {
+                Stream stream = js.stream(c.stream);
+                if (!c.dirty || stream == null || !persistent(stream, c.config)) {
+                    continue;
+                }
+                try {
+                    new ConsumerStore(js.streamDirectory(c.stream), c.name).writeState(c.state);
+                    c.dirty = false;
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Cannot save consumer " + c + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Stops the timer and subscriptions and saves every durable consumer. On the JetStream thread. */
+    void close() {
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        for (Subscription sub : subscriptions) {
+            sub.close();
+            broker.unsubscribe(sub);
+        }
+        subscriptions.clear();
+        save();
+    }
+}
