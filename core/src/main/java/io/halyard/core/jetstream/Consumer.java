@@ -4,9 +4,7 @@ import io.halyard.log.StoredMessage;
 import io.halyard.log.StreamStore;
 import io.halyard.log.SubjectFilter;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -39,7 +37,7 @@ final class Consumer {
     final StreamStore store;
     final ConsumerOutput out;
     final ConsumerState state;
-    final boolean workQueue;
+    final AckRetention retention;
     private final ConsumerAdvisories advisories;
     final ConsumerAcks acks;
     ConsumerConfig config;
@@ -49,10 +47,13 @@ final class Consumer {
     /** last_per_subject: the sequences still to deliver before reading on from {@link #cursor}. */
     private final TreeSet<Long> lastPerSubject = new TreeSet<>();
     final TreeSet<Long> redeliverQueue = new TreeSet<>();
-    private final ArrayDeque<PullRequest> waiting = new ArrayDeque<>();
+    private final PullQueue waiting;
     private long numPending;
     private long countedThrough;
     private long earliestDeadline = Long.MAX_VALUE;
+    /** replay original: when the first replayed message went out, and its stored timestamp. */
+    private long replayStartNanos;
+    private long replayStartTimestamp;
     private StoredMessage peeked;
     private boolean peekedIsRedelivery;
     private long lastSentNanos;
@@ -66,16 +67,17 @@ final class Consumer {
     private boolean deleted;
 
     Consumer(String stream, ConsumerConfig config, long createdNanos, StreamStore store, ConsumerOutput out,
-             boolean workQueue, ConsumerState recovered, long nowNanos) {
+             AckRetention retention, ConsumerState recovered, long nowNanos) {
         this.stream = stream;
         this.name = config.name;
         this.config = config;
         this.createdNanos = createdNanos;
         this.store = store;
         this.out = out;
-        this.workQueue = workQueue;
+        this.retention = retention;
         this.advisories = new ConsumerAdvisories(out, stream, config.name);
         this.acks = new ConsumerAcks(this, advisories);
+        this.waiting = new PullQueue(out);
         this.filters = filtersOf(config);
         this.lastActiveNanos = nowNanos;
         this.lastSentNanos = nowNanos;
@@ -243,38 +245,8 @@ final class Consumer {
             out.publish(r.reply, null, ConsumerStatus.PUSH_BASED, ConsumerStatus.EMPTY);
             return;
         }
-        if (config.maxRequestBatch > 0 && r.remaining > config.maxRequestBatch) {
-            out.publish(r.reply, null, ConsumerStatus.exceeded("MaxRequestBatch of " + config.maxRequestBatch), ConsumerStatus.EMPTY);
-            return;
-        }
-        if (config.maxRequestExpiresNanos > 0 && r.expiresNanos > config.maxRequestExpiresNanos) {
-            out.publish(r.reply, null, ConsumerStatus.exceeded("MaxRequestExpires of "
-                    + GoDuration.format(config.maxRequestExpiresNanos)), ConsumerStatus.EMPTY);
-            return;
-        }
-        if (config.maxRequestMaxBytes > 0 && r.maxBytes > config.maxRequestMaxBytes) {
-            out.publish(r.reply, null, ConsumerStatus.exceeded("MaxRequestMaxBytes of " + config.maxRequestMaxBytes),
-                    ConsumerStatus.EMPTY);
-            return;
-        }
-        if (waiting.size() >= config.maxWaiting) {
-            out.publish(r.reply, null, ConsumerStatus.EXCEEDED_MAX_WAITING, ConsumerStatus.EMPTY);
-            return;
-        }
-        waiting.addLast(r);
+        waiting.admit(r, config);
         deliver(nowNanos);
-    }
-
-    private PullRequest firstWaiting(long nowNanos) {
-        while (!waiting.isEmpty()) {
-            PullRequest r = waiting.peekFirst();
-            if (!r.expired(nowNanos)) {
-                return r;
-            }
-            waiting.pollFirst();
-            out.publish(r.reply, null, ConsumerStatus.requestTimeout(r.remaining, r.remainingBytes), ConsumerStatus.EMPTY);
-        }
-        return null;
     }
 
     // --- delivery -------------------------------------------------------------------------------
@@ -295,34 +267,28 @@ final class Consumer {
                 if (flowControlStalled()) {
                     return;
                 }
-            } else if ((r = firstWaiting(nowNanos)) == null) {
+            } else if ((r = waiting.first(nowNanos)) == null) {
                 return;
             }
             StoredMessage m = peek();
             if (m == null) {
-                endOfStream();
+                waiting.endOfStream();
                 return;
             }
             if (!peekedIsRedelivery && tracked && config.maxAckPending > 0 && state.pending.size() >= config.maxAckPending) {
                 return;
             }
+            if (!peekedIsRedelivery && config.replayPolicy.equals("original") && !replayDue(m, nowNanos)) {
+                return; // the timer delivers it when its original gap has passed
+            }
             long size = m.subject().length() + (long) m.headers().length + m.payload().length;
             if (r != null && r.maxBytes > 0 && size > r.remainingBytes) {
-                waiting.remove(r);
-                out.publish(r.reply, null, ConsumerStatus.maxBytesExceeded(r.remaining, r.remainingBytes), ConsumerStatus.EMPTY);
+                waiting.tooLarge(r);
                 continue;
             }
             send(m, push ? config.deliverSubject : r.reply, nowNanos, tracked);
             if (r != null) {
-                r.remaining--;
-                r.delivered++;
-                r.lastSentNanos = nowNanos;
-                if (r.maxBytes > 0) {
-                    r.remainingBytes -= size;
-                }
-                if (r.remaining <= 0 || (r.maxBytes > 0 && r.remainingBytes <= 0)) {
-                    waiting.remove(r);
-                }
+                waiting.delivered(r, size, nowNanos);
             } else if (config.flowControl) {
                 bytesSinceFlowControl += size;
                 messagesSinceFlowControl++;
@@ -331,15 +297,31 @@ final class Consumer {
         }
     }
 
-    /** nats-server answers a no_wait request that found the end of the stream with 404. */
-    private void endOfStream() {
-        for (Iterator<PullRequest> it = waiting.iterator(); it.hasNext(); ) {
-            PullRequest r = it.next();
-            if (r.noWait && (r.expiresNanos == 0 || r.delivered > 0)) {
-                it.remove();
-                out.publish(r.reply, null, ConsumerStatus.NO_MESSAGES, ConsumerStatus.EMPTY);
+    /** replay original: a message is due when as much time has passed as separated it from the first one replayed. */
+    private boolean replayDue(StoredMessage m, long nowNanos) {
+        if (replayStartNanos == 0) {
+            replayStartNanos = nowNanos;
+            replayStartTimestamp = m.timestampNanos();
+            return true;
+        }
+        return nowNanos - replayStartNanos >= m.timestampNanos() - replayStartTimestamp;
+    }
+
+    /**
+     * Whether this consumer no longer needs message {@code seq} on {@code subject}: it does not match
+     * the filters, or it was delivered and is not waiting for an acknowledgement.
+     */
+    boolean isDoneWith(long seq, String subject) {
+        if (!filters.isEmpty()) {
+            boolean matches = false;
+            for (SubjectFilter f : filters) {
+                matches |= f.matches(subject);
+            }
+            if (!matches) {
+                return true;
             }
         }
+        return !state.pending.containsKey(seq) && seq <= cursor && !lastPerSubject.contains(seq);
     }
 
     private StoredMessage peek() {
@@ -465,17 +447,7 @@ final class Consumer {
      */
     boolean tick(long nowNanos) {
         if (!config.isPush()) {
-            firstWaiting(nowNanos);
-            for (PullRequest r : waiting) {
-                if (r.expired(nowNanos)) {
-                    continue; // answered by the next firstWaiting
-                }
-                if (r.heartbeatNanos > 0 && nowNanos - r.lastSentNanos >= r.heartbeatNanos) {
-                    r.lastSentNanos = nowNanos;
-                    out.publish(r.reply, null, ConsumerStatus.idleHeartbeat(state.deliveredConsumerSeq,
-                            state.deliveredStreamSeq, null), ConsumerStatus.EMPTY);
-                }
-            }
+            waiting.tick(nowNanos, state.deliveredConsumerSeq, state.deliveredStreamSeq);
             if (!waiting.isEmpty()) {
                 lastActiveNanos = nowNanos;
             }
@@ -533,10 +505,7 @@ final class Consumer {
     /** Stops the consumer: waiting pull requests get {@code 409 Consumer Deleted}. */
     void delete() {
         deleted = true;
-        for (PullRequest r : waiting) {
-            out.publish(r.reply, null, ConsumerStatus.CONSUMER_DELETED, ConsumerStatus.EMPTY);
-        }
-        waiting.clear();
+        waiting.deleted();
     }
 
     @Override

@@ -63,14 +63,14 @@ final class ConsumerAcks {
             case "explicit" -> {
                 if (state.ack(streamSeq, nowNanos)) {
                     consumer.redeliverQueue.remove(streamSeq);
-                    removeFromWorkQueue(streamSeq);
+                    retire(streamSeq);
                     consumer.dirty = true;
                 }
             }
             case "all" -> {
                 for (long seq : state.ackAll(streamSeq, nowNanos)) {
                     consumer.redeliverQueue.remove(seq);
-                    removeFromWorkQueue(seq);
+                    retire(seq);
                 }
                 consumer.dirty = true;
             }
@@ -96,15 +96,15 @@ final class ConsumerAcks {
             int deliveries = state.deliveries(streamSeq);
             state.ack(streamSeq, nowNanos);
             consumer.redeliverQueue.remove(streamSeq);
-            removeFromWorkQueue(streamSeq);
+            retire(streamSeq);
             consumer.dirty = true;
             advisories.terminated(streamSeq, consumerSeq, deliveries, reason, nowNanos);
         }
     }
 
-    private void removeFromWorkQueue(long streamSeq) {
-        if (consumer.workQueue) {
-            consumer.store.delete(streamSeq);
+    private void retire(long streamSeq) {
+        if (consumer.retention != null) {
+            consumer.retention.done(consumer, streamSeq);
         }
     }
 

@@ -129,8 +129,7 @@ final class Consumers {
             checkWorkQueue(stream.name(), config);
         }
         long now = clock.epochNanos();
-        Consumer c = new Consumer(stream.name(), config, now, stream.store(), output,
-                sc.retention.equals("workqueue"), null, now);
+        Consumer c = new Consumer(stream.name(), config, now, stream.store(), output, retention(sc), null, now);
         if (persistent(stream, config)) {
             try {
                 ConsumerStore store = new ConsumerStore(js.streamDirectory(stream.name()), config.name);
@@ -144,6 +143,29 @@ final class Consumers {
         attach(stream, c);
         c.deliver(now);
         return c;
+    }
+
+    /** The retention a consumer of a stream with this config applies when it is done with a message. */
+    private AckRetention retention(StreamConfig sc) {
+        switch (sc.retention) {
+            case "workqueue":
+                return (c, seq) -> c.store.delete(seq);
+            case "interest":
+                return (c, seq) -> {
+                    io.halyard.log.StoredMessage m = c.store.get(seq);
+                    if (m == null) {
+                        return;
+                    }
+                    for (Consumer other : of(c.stream)) {
+                        if (other != c && !other.isDoneWith(seq, m.subject())) {
+                            return;
+                        }
+                    }
+                    c.store.delete(seq);
+                };
+            default:
+                return null;
+        }
     }
 
     private void checkWorkQueue(String stream, ConsumerConfig config) {
@@ -226,7 +248,7 @@ final class Consumers {
                     ConsumerState state = store.readState();
                     long now = clock.epochNanos();
                     Consumer c = new Consumer(stream.name(), meta.config(), meta.createdNanos(), stream.store(), output,
-                            stream.config().retention.equals("workqueue"), state, now);
+                            retention(stream.config()), state, now);
                     c.dirty = false;
                     attach(stream, c);
                 } catch (IOException | RuntimeException e) {

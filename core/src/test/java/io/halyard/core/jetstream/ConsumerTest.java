@@ -65,7 +65,7 @@ class ConsumerTest {
         }
         ConsumerConfigRules.applyDefaults(config, streamConfig);
         ConsumerConfigRules.check(config, streamConfig);
-        return new Consumer("S", config, now, store, out, false, null, now);
+        return new Consumer("S", config, now, store, out, null, null, now);
     }
 
     private static ConsumerConfig pull(String ackPolicy) {
@@ -380,13 +380,46 @@ class ConsumerTest {
         assertEquals(3, copy.deliveredStreamSeq);
         assertEquals(1, copy.ackFloorStreamSeq);
         assertEquals(List.of(2L, 3L), new ArrayList<>(copy.pending.keySet()));
-        Consumer restored = new Consumer("S", c.config, now, store, out, false, copy, now);
+        Consumer restored = new Consumer("S", c.config, now, store, out, null, copy, now);
         out.take();
         restored.pull(request("{\"batch\":3,\"expires\":" + 100 * SECOND + "}"), now);
         assertTrue(out.take().isEmpty(), "nothing new; pending ones wait for ack_wait");
         now += ConsumerConfigRules.DEFAULT_ACK_WAIT_NANOS;
         restored.tick(now);
         assertEquals(List.of(2L, 3L), out.take().stream().map(ConsumerTest::streamSeq).toList());
+    }
+
+    @Test
+    void shouldReplayWithTheOriginalGapsWhenAsked() {
+        publish("a", "first");
+        now += 2 * SECOND;
+        publish("a", "second");
+        ConsumerConfig config = new ConsumerConfig();
+        config.deliverSubject = "deliver";
+        config.replayPolicy = "original";
+        Consumer c = consumer(config);
+        c.deliver(now);
+        assertEquals(1, out.take().size());
+        now += SECOND;
+        c.tick(now);
+        assertTrue(out.take().isEmpty());
+        now += SECOND;
+        c.tick(now);
+        assertEquals("second", out.take().get(0).payload());
+    }
+
+    @Test
+    void shouldLetTheRetentionRemoveWhatWasAcked() {
+        publish("a", "x");
+        List<Long> retired = new ArrayList<>();
+        ConsumerConfig config = pull("explicit");
+        consumer(config);
+        Consumer c = new Consumer("S", config, now, store, out, (consumer, seq) -> retired.add(seq), null, now);
+        c.pull(request("{\"batch\":1}"), now);
+        assertFalse(c.isDoneWith(1, "a"));
+        c.acks.onAck(1, 1, "+ACK".getBytes(), null, now);
+        assertEquals(List.of(1L), retired);
+        assertTrue(c.isDoneWith(1, "a"));
     }
 
     @Test

@@ -276,6 +276,32 @@ class JetStreamConsumersTest {
     }
 
     @Test
+    void shouldRemoveAMessageFromAnInterestStreamOnceEveryConsumerAckedIt() throws Exception {
+        jsm.addStream(StreamConfiguration.builder().name("EVENTS").subjects("events.>").retentionPolicy(RetentionPolicy.Interest)
+                .storageType(StorageType.File).build());
+        JetStreamSubscription a = js.subscribe("events.>", PullSubscribeOptions.builder().durable("a").build());
+        JetStreamSubscription b = js.subscribe("events.>", PullSubscribeOptions.builder().durable("b").build());
+        js.publish("events.1", new byte[] {1});
+        a.fetch(1, Duration.ofSeconds(1)).get(0).ackSync(Duration.ofSeconds(2));
+        assertEquals(1, jsm.getStreamInfo("EVENTS").getStreamState().getMsgCount());
+        b.fetch(1, Duration.ofSeconds(1)).get(0).ackSync(Duration.ofSeconds(2));
+        assertEquals(0, jsm.getStreamInfo("EVENTS").getStreamState().getMsgCount());
+    }
+
+    @Test
+    void shouldPauseAndResumeAConsumer() throws Exception {
+        publish(1);
+        jsm.addOrUpdateConsumer("ORDERS", ConsumerConfiguration.builder().durable("p").ackPolicy(AckPolicy.Explicit).build());
+        var paused = jsm.pauseConsumer("ORDERS", "p", java.time.ZonedDateTime.now().plusHours(1));
+        assertTrue(paused.isPaused());
+        JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind("ORDERS", "p"));
+        assertTrue(sub.fetch(1, Duration.ofMillis(300)).isEmpty());
+        assertTrue(jsm.getConsumerInfo("ORDERS", "p").getPaused());
+        assertTrue(jsm.resumeConsumer("ORDERS", "p"));
+        assertEquals(1, sub.fetch(1, Duration.ofSeconds(1)).size());
+    }
+
+    @Test
     void shouldKeepADurablesPositionAcrossARestart() throws Exception {
         nc.close();
         server.close();
