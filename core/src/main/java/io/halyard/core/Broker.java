@@ -40,6 +40,11 @@ public final class Broker {
     private final Map<Long, ClientSession> clients = new ConcurrentHashMap<>();
     private final AtomicLong nextClientId = new AtomicLong();
     private final BrokerStats stats = new BrokerStats();
+    private final ClosedConnections closedConnections = new ClosedConnections(ClosedConnections.DEFAULT_CAPACITY);
+    /** Wall-clock and broker-clock readings taken together, to turn broker times into epoch times. */
+    private final long startEpochNanos;
+    private final long startNanos;
+    private volatile boolean lameDuck;
 
     public Broker(BrokerConfig config) {
         this(config, System::nanoTime);
@@ -49,6 +54,39 @@ public final class Broker {
     public Broker(BrokerConfig config, LongSupplier nanoClock) {
         this.config = config;
         this.nanoClock = nanoClock;
+        this.startNanos = nanoClock.getAsLong();
+        java.time.Instant now = java.time.Instant.now();
+        this.startEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    /** When the broker was created, in epoch nanoseconds. */
+    public long startEpochNanos() {
+        return startEpochNanos;
+    }
+
+    /** A time of the broker's clock ({@link #nanoTime()}) as epoch nanoseconds. */
+    public long epochNanos(long brokerNanos) {
+        return startEpochNanos + (brokerNanos - startNanos);
+    }
+
+    /** The recently closed connections ({@code /connz?state=closed}). */
+    public ClosedConnections closedConnections() {
+        return closedConnections;
+    }
+
+    /**
+     * Enters lame-duck mode: from now on INFO carries {@code "ldm":true}, and every client is sent
+     * that INFO at once. The caller (the server) has stopped accepting and closes clients later.
+     */
+    public void enterLameDuckMode() {
+        lameDuck = true;
+        for (ClientSession session : clients.values()) {
+            session.sendLameDuckInfo();
+        }
+    }
+
+    public boolean inLameDuckMode() {
+        return lameDuck;
     }
 
     public BrokerConfig config() {
@@ -121,6 +159,9 @@ public final class Broker {
     public void removed(ClientSession session) {
         if (clients.remove(session.clientId()) != null) {
             stats.retire(session);
+            if (session.closedSnapshot() != null) {
+                closedConnections.add(session.closedSnapshot());
+            }
         }
     }
 
@@ -248,7 +289,7 @@ public final class Broker {
     /** The INFO JSON sent to a new connection, describing the listener it came through. */
     public String infoJson(ClientSession session) {
         ListenerInfo listener = session.listener() != null ? session.listener() : clientPort();
-        return InfoJson.of(config, listener, session.clientId(), session.clientIp());
+        return InfoJson.of(config, listener, session.clientId(), session.clientIp(), lameDuck);
     }
 
     /** The client port as INFO describes it; read per connection, since the port is known only once bound. */

@@ -19,6 +19,11 @@ final class InfoJson {
 
     /** The INFO JSON for client {@code clientId} (from {@code clientIp}, may be null) on {@code listener}. */
     static String of(BrokerConfig config, ListenerInfo listener, long clientId, String clientIp) {
+        return of(config, listener, clientId, clientIp, false);
+    }
+
+    /** As above; {@code lameDuck} adds {@code "ldm":true}, as nats-server's INFO in lame-duck mode. */
+    static String of(BrokerConfig config, ListenerInfo listener, long clientId, String clientIp, boolean lameDuck) {
         StringBuilder json = new StringBuilder(384).append('{');
         string(json, "server_id", config.serverId);
         string(json, "server_name", config.serverName);
@@ -48,6 +53,9 @@ final class InfoJson {
         number(json, "client_id", clientId);
         if (clientIp != null) {
             string(json, "client_ip", clientIp);
+        }
+        if (lameDuck) {
+            bool(json, "ldm", true);
         }
         return json.append('}').toString();
     }

@@ -102,6 +102,10 @@ public final class ClientSession implements ParserListener {
 
     private long messagesIn;
     private long bytesIn;
+    /** When the connection was accepted (broker clock), for monitoring. */
+    private final long startNanos;
+    /** The connection as it was when it closed ({@code /connz?state=closed}); set on close. */
+    private volatile ConnectionSnapshot closedSnapshot;
 
     /**
      * @param listener what INFO says about the listener the connection came through, or null for the
@@ -116,6 +120,7 @@ public final class ClientSession implements ParserListener {
         this.outbound = new Outbound(this, transport, config.maxPendingBytes);
         this.parser = new NatsParser(this, config.maxControlLine, config.maxPayload);
         this.lastInNanos = broker.nanoTime();
+        this.startNanos = lastInNanos;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -190,6 +195,7 @@ public final class ClientSession implements ParserListener {
         closed = true;
         closing = true;
         cancelTimers();
+        closedSnapshot = snapshot(true).closed(broker.epochNanos(broker.nanoTime()), closeReasonText());
         for (Subscription sub : subscriptions.values()) {
             sub.closed = true;
             broker.unsubscribe(sub);
@@ -215,6 +221,29 @@ public final class ClientSession implements ParserListener {
             }
             done.run();
         });
+    }
+
+    /**
+     * Lame-duck mode: tells the client with an asynchronous INFO carrying {@code "ldm":true} (the
+     * broker's INFO includes it from now on), so clients that know it reconnect elsewhere before
+     * the server closes them. Any thread; runs on the event loop.
+     */
+    public void sendLameDuckInfo() {
+        transport.execute(() -> {
+            if (!closing) {
+                writeInfo();
+                batch.flush();
+                outbound.flush();
+            }
+        });
+    }
+
+    /**
+     * Lame-duck mode's gradual close: flushes and closes this client as a shutdown does, with the
+     * close reason nats-server gives ("Server Shutdown"). Any thread; runs on the event loop.
+     */
+    public void closeForLameDuck() {
+        shutdown(() -> { });
     }
 
     /** Refuses a connection beyond max_connections. */
@@ -733,6 +762,74 @@ public final class ClientSession implements ParserListener {
     // ------------------------------------------------------------------------------------------
     // Accessors (monitoring, broker)
     // ------------------------------------------------------------------------------------------
+
+    /**
+     * This connection as monitoring shows it. Event loop only; see {@link #snapshot(boolean, java.util.function.Consumer)}
+     * for other threads.
+     *
+     * @param withSubscriptions include each subscription (else only their number)
+     */
+    public ConnectionSnapshot snapshot(boolean withSubscriptions) {
+        List<ConnectionSnapshot.SubscriptionDetail> subs = List.of();
+        if (withSubscriptions && !subscriptions.isEmpty()) {
+            subs = new ArrayList<>(subscriptions.size());
+            for (Subscription s : subscriptions.values()) {
+                // delivered and maxMessages are guarded by the outbound lock; a monitoring read may be
+                // one message behind, which is fine for a counter.
+                subs.add(new ConnectionSnapshot.SubscriptionDetail(s.subject, s.queue, s.sid, s.delivered,
+                        s.maxMessages, clientId));
+            }
+        }
+        String addr = transport.remoteAddress();
+        int port = 0;
+        if (addr != null) {
+            int colon = addr.lastIndexOf(':');
+            try {
+                port = colon > 0 ? Integer.parseInt(addr.substring(colon + 1)) : 0;
+            } catch (NumberFormatException e) {
+                port = 0;
+            }
+        }
+        return new ConnectionSnapshot(clientId, clientIp(), port, broker.epochNanos(startNanos),
+                broker.epochNanos(lastInNanos), 0, null, rttNanos, outbound.pendingBytes(), messagesIn,
+                outbound.messagesOut(), bytesIn, outbound.bytesOut(), subscriptions.size(), name, lang, version,
+                user, transport.isSecure(), listener != null, subs);
+    }
+
+    /**
+     * Takes {@link #snapshot(boolean)} on the connection's event loop and hands it to {@code to} there;
+     * a connection that is already gone hands nothing. Any thread.
+     */
+    public void snapshot(boolean withSubscriptions, java.util.function.Consumer<ConnectionSnapshot> to) {
+        transport.execute(() -> {
+            if (!closed) {
+                to.accept(snapshot(withSubscriptions));
+            }
+        });
+    }
+
+    /** The connection as it was when it closed, or null while open. */
+    public ConnectionSnapshot closedSnapshot() {
+        return closedSnapshot;
+    }
+
+    /** The close reason in nats-server's words ({@code ClosedState.String()}), as {@code /connz} shows it. */
+    private String closeReasonText() {
+        String r = closeReason;
+        if (r == null) {
+            return "Client Closed";
+        }
+        switch (r) {
+            case "server shutdown": return "Server Shutdown";
+            case "slow consumer": return "Slow Consumer (Pending Bytes)";
+            case "stale connection": return "Stale Connection";
+            case "authentication timeout": return "Authentication Timeout";
+            case "authentication failed": return "Authentication Failure";
+            case "max connections exceeded": return "Maximum Connections Exceeded";
+            case "client closed": return "Client Closed";
+            default: return "Protocol Violation";
+        }
+    }
 
     /** The last measured round-trip time, or 0 when not yet known. */
     public long rttNanos() {
