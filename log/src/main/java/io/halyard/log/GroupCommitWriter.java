@@ -299,6 +299,10 @@ final class GroupCommitWriter implements Runnable {
     }
 
     private void syncFiles(boolean directoryToo) throws IOException {
+        if (unsynced.isEmpty() && !directoryToo) {
+            return;
+        }
+        long start = System.nanoTime();
         for (FileChannel ch : unsynced.keySet()) {
             if (ch.isOpen()) {
                 ch.force(false);
@@ -308,6 +312,7 @@ final class GroupCommitWriter implements Runnable {
         if (directoryToo) {
             syncDirectory();
         }
+        SyncLatency.record(System.nanoTime() - start);
     }
 
     private void syncDirectory() throws IOException {
