@@ -8,6 +8,7 @@ import io.halyard.core.client.ClientSession;
 import io.halyard.core.jetstream.JetStream;
 import io.halyard.log.EpochClock;
 import io.halyard.server.config.ServerOptions;
+import io.halyard.server.monitor.MonitorListener;
 import io.halyard.server.websocket.WebSocketListener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -39,12 +40,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A running Halyard server: the client listener and the broker behind it.
  *
  * <p>{@link #start()} binds; {@link #stop()} stops accepting, flushes what is queued to each client,
- * closes the clients and releases the event loops. Start and stop from one thread.
+ * closes the clients and releases the event loops. {@link #enterLameDuckMode} drains gradually
+ * instead ({@link LameDuck}). Start from one thread; stop from any (a second stop waits for the first).
  */
 public final class HalyardServer {
     private static final System.Logger LOG = System.getLogger(HalyardServer.class.getName());
@@ -57,6 +60,9 @@ public final class HalyardServer {
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
     private WebSocketListener webSocket;
+    private MonitorListener monitor;
+    private final AtomicBoolean stopStarted = new AtomicBoolean();
+    private LameDuck lameDuck;
     /** JetStream, or null when it is switched off. */
     private JetStream jetStream;
     /** Every client channel, so shutdown can wait for their graceful closes. */
@@ -147,12 +153,26 @@ public final class HalyardServer {
                 throw e;
             }
         }
+        if (MonitorListener.enabled(options)) {
+            try {
+                monitor = new MonitorListener(broker, options, this::jetStream, stopStarted::get, bossGroup, workerGroup).start();
+            } catch (RuntimeException e) {
+                serverChannel.close().syncUninterruptibly();
+                if (webSocket != null) {
+                    webSocket.stop();
+                }
+                bossGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                workerGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+                stopJetStream();
+                throw e;
+            }
+        }
         LOG.log(System.Logger.Level.INFO, "Server is ready ({0} transport)", epoll ? "epoll" : "nio");
         return this;
     }
 
     /** The directory JetStream stores under: {@code store_dir}, else {@code data} in the working directory. */
-    static Path storeDirectory(ServerOptions o) {
+    public static Path storeDirectory(ServerOptions o) {
         return o.storeDir != null ? o.storeDir : Path.of(ServerOptions.DEFAULT_STORE_DIR);
     }
 
@@ -208,6 +228,11 @@ public final class HalyardServer {
         return brokerConfig.port;
     }
 
+    /** The bound monitoring port, or -1 without a monitoring listener. */
+    public int monitorPort() {
+        return monitor == null ? -1 : monitor.port();
+    }
+
     /** The bound WebSocket port, or -1 without a websocket listener. */
     public int webSocketPort() {
         return webSocket == null ? -1 : webSocket.port();
@@ -221,9 +246,44 @@ public final class HalyardServer {
         return options;
     }
 
+    /**
+     * Lame-duck mode (nats-server's SIGUSR2, {@code --signal ldm}): stops accepting, tells every
+     * client with an INFO carrying {@code "ldm":true}, waits {@code lame_duck_grace_period}, closes
+     * the clients gradually over the rest of {@code lame_duck_duration}, then {@link #stop()}s (which
+     * closes JetStream after the clients, so their last writes complete) and runs {@code whenDone}.
+     * Called again while draining, it closes what remains at once. Any thread; returns at once.
+     */
+    public synchronized void enterLameDuckMode(Runnable whenDone) {
+        if (serverChannel == null || stopStarted.get()) {
+            return;
+        }
+        if (lameDuck != null) {
+            lameDuck.finishNow();
+            return;
+        }
+        lameDuck = new LameDuck(this, options.lameDuckDuration, options.lameDuckGracePeriod, whenDone);
+        lameDuck.start();
+    }
+
+    /** Stops accepting clients on every client listener (lame duck's first step; stop's too). */
+    void stopAccepting() {
+        serverChannel.close().syncUninterruptibly();
+        if (webSocket != null) {
+            webSocket.stopAccepting();
+        }
+    }
+
     /** Stops accepting, flushes queued bytes to clients, closes them and the event loops. */
     public void stop() {
-        if (serverChannel == null || stopped.getCount() == 0) {
+        if (serverChannel == null) {
+            return;
+        }
+        if (!stopStarted.compareAndSet(false, true)) {
+            try {
+                stopped.await(); // another thread is stopping: return once it has
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         LOG.log(System.Logger.Level.INFO, "Server shutting down");
@@ -248,6 +308,9 @@ public final class HalyardServer {
         // Each close waits for its queued bytes, for at most write_deadline.
         if (!clientChannels.newCloseFuture().awaitUninterruptibly(options.writeDeadline.toMillis() + 1_000)) {
             LOG.log(System.Logger.Level.WARNING, "Some clients did not close in time; closing them now");
+        }
+        if (monitor != null) {
+            monitor.stop();
         }
         bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         // The quiet period lets the closes started above finish writing.

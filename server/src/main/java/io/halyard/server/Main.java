@@ -4,6 +4,7 @@ import io.halyard.core.Broker;
 import io.halyard.server.config.CommandLine;
 import io.halyard.server.config.ConfigException;
 import io.halyard.server.config.ServerOptions;
+import io.halyard.server.monitor.MonitorListener;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,8 +29,8 @@ import java.util.function.Supplier;
  * {@code halyard} (and {@code nats-server}, through {@code bin/nats-server}) — the server's entry
  * point. Takes nats-server's flags and config file ({@link CommandLine}) plus {@code HALYARD_<FLAG>}
  * environment variables, starts the server, writes the pid and ports files, reloads the config on
- * SIGHUP ({@link Reload}) and stops gracefully on SIGTERM/SIGINT (stop accepting, flush what is
- * queued to clients, close, exit 0, as nats-server does).
+ * SIGHUP ({@link Reload}), stops gracefully on SIGTERM/SIGINT (stop accepting, flush what is
+ * queued to clients, close, exit 0, as nats-server does) and drains in lame-duck mode on SIGUSR2.
  *
  * <h2>Where settings come from</h2>
  * Lowest first: the config file ({@code -c}), then {@code HALYARD_<FLAG>} environment variables,
@@ -141,7 +142,7 @@ public final class Main {
                     Broker.HALYARD_VERSION, Broker.NATS_COMPATIBLE_VERSION);
             options.warnings.forEach(w -> Log.LOG.log(System.Logger.Level.WARNING, w));
             server = new HalyardServer(options).start(early);
-            files.write(server.port(), server.webSocketPort());
+            files.write(server.port(), server.webSocketPort(), server.monitorPort());
         } catch (Exception e) {
             if (early != null) {
                 early.close(); // unless the server took it over
@@ -166,6 +167,12 @@ public final class Main {
             stop.run();
             System.exit(0);
         });
+        // SIGUSR2 (--signal ldm), as nats-server: lame-duck mode drains the clients over
+        // lame_duck_duration, then stops and exits 0; a second SIGUSR2 closes what remains at once.
+        trap("USR2", "user defined signal 2", () -> server.enterLameDuckMode(() -> {
+            files.deletePortsFile();
+            System.exit(0);
+        }));
         // For any other way the JVM ends (System.exit elsewhere, or signals that cannot be trapped).
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "halyard-shutdown"));
         try {
@@ -291,14 +298,14 @@ public final class Main {
             this.options = options;
         }
 
-        void write(int boundPort, int webSocketPort) throws IOException {
+        void write(int boundPort, int webSocketPort, int monitorPort) throws IOException {
             long pid = ProcessHandle.current().pid();
             if (options.pidFile != null) {
                 Files.writeString(options.pidFile, Long.toString(pid), StandardCharsets.US_ASCII);
             }
             if (options.portsFileDir != null) {
                 Path file = options.portsFileDir.resolve(exe + "_" + pid + ".ports");
-                Files.writeString(file, portsJson(options, boundPort, webSocketPort), StandardCharsets.US_ASCII);
+                Files.writeString(file, portsJson(options, boundPort, webSocketPort, monitorPort), StandardCharsets.US_ASCII);
                 portsFile = file;
             }
         }
@@ -320,13 +327,18 @@ public final class Main {
      * {@code {"nats":["nats://127.0.0.1:4222"],"websocket":["ws://127.0.0.1:8080"]}}, with the schemes
      * {@code tls} and {@code wss} for TLS listeners. For a listener on every interface nats-server
      * lists the address of every interface; so do we, loopback first (harnesses use the first URL).
-     * The monitoring listener is not reported: Halyard has none yet.
+     * The monitoring listener is listed as {@code "monitoring":["http://127.0.0.1:8222"]}.
      *
      * @param webSocketPort the bound WebSocket port, or -1 without a WebSocket listener
+     * @param monitorPort   the bound monitoring port, or -1 without a monitoring listener
      */
-    static String portsJson(ServerOptions options, int boundPort, int webSocketPort) {
+    static String portsJson(ServerOptions options, int boundPort, int webSocketPort, int monitorPort) {
         StringBuilder json = new StringBuilder("{");
         urls(json, "nats", options.tls != null ? "tls" : "nats", options.host, boundPort);
+        if (monitorPort > 0) {
+            json.append(',');
+            urls(json, "monitoring", "http", MonitorListener.host(options), monitorPort);
+        }
         if (webSocketPort > 0 && options.webSocket != null) {
             json.append(',');
             urls(json, "websocket", options.webSocket.tls != null ? "wss" : "ws", options.webSocket.host, webSocketPort);

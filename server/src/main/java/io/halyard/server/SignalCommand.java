@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code term}</td><td>SIGTERM</td><td>graceful stop</td></tr>
  *   <tr><td>{@code quit}</td><td>SIGINT</td><td>graceful stop</td></tr>
  *   <tr><td>{@code stop}</td><td>SIGKILL</td><td>killed at once</td></tr>
- *   <tr><td>{@code ldm}</td><td>SIGUSR2</td><td>refused here: lame-duck mode is not implemented</td></tr>
+ *   <tr><td>{@code ldm}</td><td>SIGUSR2</td><td>lame-duck mode: drain the clients, then stop ({@link LameDuck})</td></tr>
  *   <tr><td>{@code reopen}</td><td>SIGUSR1</td><td>refused here: a JVM without a handler would die of it</td></tr>
  * </table>
  *
@@ -72,8 +72,7 @@ final class SignalCommand {
             case "term": return "TERM";
             case "quit": return "INT";
             case "stop": return "KILL";
-            case "ldm":
-                throw new ConfigException("signal \"ldm\" is not supported by Halyard yet: lame-duck mode is not implemented");
+            case "ldm": return "USR2";
             case "reopen":
                 throw new ConfigException("signal \"reopen\" is not supported by Halyard yet: log files are not reopened");
             default:

@@ -181,6 +181,14 @@ public final class WebSocketListener {
         return port;
     }
 
+    /** Stops accepting new WebSocket connections and leaves the open ones (lame-duck mode closes them one by one). */
+    public void stopAccepting() {
+        Channel ch = serverChannel;
+        if (ch != null) {
+            ch.close().syncUninterruptibly();
+        }
+    }
+
     /**
      * Stops accepting; flushes what is queued for each WebSocket client and closes it with 1001
      * "going away". Waits for the closes, each bounded by the write deadline. Call before the event

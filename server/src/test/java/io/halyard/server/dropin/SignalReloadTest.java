@@ -102,14 +102,39 @@ class SignalReloadTest {
     }
 
     @Test
+    void shouldEnterLameDuckModeOnSignalLdmAndEndOnTheSecond() throws Exception {
+        Path conf = dir.resolve("ldm.conf");
+        // A long grace period: the drain would take 20 s; the second signal ends it at once.
+        Files.writeString(conf, "lame_duck_grace_period: \"20s\"\nhttp: \"127.0.0.1:-1\"\n");
+        List<String> args = List.of("-c", conf.toString(), "-a", "127.0.0.1", "-p", "-1",
+                "--ports_file_dir", dir.toString());
+        try (DropIn.Child child = DropIn.Child.start(args, Map.of())) {
+            child.awaitLine("Server is ready", Duration.ofSeconds(30));
+            Path ports = dir.resolve("nats-server_" + child.pid() + ".ports");
+            awaitFile(ports);
+            String json = Files.readString(ports);
+            assertTrue(json.matches("\\{\"nats\":\\[\"nats://127\\.0\\.0\\.1:\\d+\"],"
+                    + "\"monitoring\":\\[\"http://127\\.0\\.0\\.1:\\d+\"]}"), json);
+
+            signal("ldm=" + child.pid());
+            child.awaitLine("Entering lame duck mode", DropIn.WAIT);
+            assertTrue(child.process.isAlive(), "still draining during the grace period");
+            signal("ldm=" + child.pid());
+            assertTrue(child.process.waitFor(15, TimeUnit.SECONDS), "a second ldm ends the drain:\n" + child.log());
+            assertEquals(0, child.process.exitValue(), "exit code 0, as nats-server's");
+            assertFalse(Files.exists(ports), "the ports file is removed");
+        }
+    }
+
+    @Test
     void shouldRefuseSignalsHalyardCannotActOn() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
-        assertEquals(1, Main.run(new String[] {"-sl", "ldm=1"}, Map.of(), System.out, errors));
+        assertEquals(1, Main.run(new String[] {"-sl", "reopen=1"}, Map.of(), System.out, errors));
         assertEquals(1, Main.run(new String[] {"--signal", "bogus=1"}, Map.of(), System.out, errors));
         assertEquals(1, Main.run(new String[] {"--signal", "reload=12x"}, Map.of(), System.out, errors));
         String text = err.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("signal \"ldm\" is not supported by Halyard yet"), text);
+        assertTrue(text.contains("signal \"reopen\" is not supported by Halyard yet"), text);
         assertTrue(text.contains("unknown signal \"bogus\""), text);
         assertTrue(text.contains("invalid pid: 12x"), text);
     }
