@@ -423,6 +423,63 @@ class ConsumerTest {
     }
 
     @Test
+    void shouldRedeliverAfterEachBackoffStep() {
+        publish("a", "x");
+        ConsumerConfig config = pull("explicit");
+        config.backoffNanos = new ArrayList<>(List.of(SECOND, 3 * SECOND));
+        config.maxDeliver = 5;
+        Consumer c = consumer(config);
+        assertEquals(SECOND, c.config.ackWaitNanos, "the first step is the ack wait");
+        c.pull(request("{\"batch\":10,\"expires\":" + 100 * SECOND + "}"), now);
+        assertEquals(1, out.take().size());
+        now += SECOND;
+        c.tick(now);
+        assertEquals(1, out.take().size(), "second delivery after the first step");
+        now += 2 * SECOND;
+        c.tick(now);
+        assertTrue(out.take().isEmpty(), "the second step is longer");
+        now += SECOND;
+        c.tick(now);
+        assertEquals(1, out.take().size());
+    }
+
+    @Test
+    void shouldSendIdleHeartbeatsToAWaitingPullRequest() {
+        Consumer c = consumer(pull("explicit"));
+        c.pull(request("{\"batch\":1,\"expires\":" + 10 * SECOND + ",\"idle_heartbeat\":" + SECOND + "}"), now);
+        now += SECOND;
+        c.tick(now);
+        Sent hb = out.take().get(0);
+        assertEquals("_INBOX.r", hb.to());
+        assertTrue(hb.headers().startsWith("NATS/1.0 100 Idle Heartbeat\r\n"), hb.headers());
+    }
+
+    @Test
+    void shouldStartAtTheFirstMessageAtOrAfterTheStartTime() {
+        publish("a", "early");
+        now += 10 * SECOND;
+        long start = now;
+        publish("a", "late");
+        ConsumerConfig config = pull("explicit");
+        config.deliverPolicy = "by_start_time";
+        config.optStartTime = ApiJson.time(start);
+        Consumer c = consumer(config);
+        c.pull(request("{\"batch\":5}"), now);
+        List<Sent> sent = out.take();
+        assertEquals(1, sent.size());
+        assertEquals("late", sent.get(0).payload());
+    }
+
+    @Test
+    void shouldRefuseABatchLargerThanMaxRequestBatch() {
+        ConsumerConfig config = pull("explicit");
+        config.maxRequestBatch = 10;
+        Consumer c = consumer(config);
+        c.pull(request("{\"batch\":11}"), now);
+        assertEquals("NATS/1.0 409 Exceeded MaxRequestBatch of 10\r\n\r\n", out.take().get(0).headers());
+    }
+
+    @Test
     void shouldFormatDurationsAsGo() {
         assertEquals("1s", GoDuration.format(SECOND));
         assertEquals("1m0s", GoDuration.format(60 * SECOND));

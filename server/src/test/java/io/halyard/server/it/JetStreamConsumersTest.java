@@ -99,6 +99,20 @@ class JetStreamConsumersTest {
     }
 
     @Test
+    void shouldPageConsumerNamesAndListsFromAnOffset() throws Exception {
+        for (String name : List.of("c1", "c2", "c3")) {
+            jsm.addOrUpdateConsumer("ORDERS", ConsumerConfiguration.builder().durable(name).build());
+        }
+        JsonNode names = api("$JS.API.CONSUMER.NAMES.ORDERS", "{\"offset\":1}");
+        assertEquals(3, names.get("total").asInt());
+        assertEquals(1, names.get("offset").asInt());
+        assertEquals("c2", names.get("consumers").get(0).asText());
+        JsonNode list = api("$JS.API.CONSUMER.LIST.ORDERS", "{\"offset\":2}");
+        assertEquals("c3", list.get("consumers").get(0).get("name").asText());
+        assertEquals("io.nats.jetstream.api.v1.consumer_list_response", list.get("type").asText());
+    }
+
+    @Test
     void shouldAnswerBadConsumerRequestsWithNatsServerErrorCodes() throws Exception {
         assertEquals(10059, api("$JS.API.CONSUMER.CREATE.NOPE", "{\"stream_name\":\"NOPE\",\"config\":{}}").at("/error/err_code").asInt());
         assertEquals(10056, api("$JS.API.CONSUMER.CREATE.ORDERS", "{\"stream_name\":\"X\",\"config\":{}}").at("/error/err_code").asInt());
