@@ -62,7 +62,8 @@ public final class HalyardServer {
     private WebSocketListener webSocket;
     private MonitorListener monitor;
     private final AtomicBoolean stopStarted = new AtomicBoolean();
-    private LameDuck lameDuck;
+    /** Set (under this object's monitor) when lame-duck mode starts; read by /healthz. */
+    private volatile LameDuck lameDuck;
     /** JetStream, or null when it is switched off. */
     private JetStream jetStream;
     /** Every client channel, so shutdown can wait for their graceful closes. */
@@ -124,6 +125,11 @@ public final class HalyardServer {
                     }
                 });
         int port = options.port < 0 ? 0 : options.port;
+        if (early != null) {
+            // The early socket may already hold connections in its backlog, accepted as soon as it
+            // is registered: their INFO must carry the real port, not -1.
+            brokerConfig.port = early.port();
+        }
         try {
             serverChannel = early == null
                     ? b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
@@ -155,7 +161,8 @@ public final class HalyardServer {
         }
         if (MonitorListener.enabled(options)) {
             try {
-                monitor = new MonitorListener(broker, options, this::jetStream, stopStarted::get, bossGroup, workerGroup).start();
+                monitor = new MonitorListener(broker, options, this::jetStream, this::stoppingOrDraining, bossGroup, workerGroup)
+                        .start();
             } catch (RuntimeException e) {
                 serverChannel.close().syncUninterruptibly();
                 if (webSocket != null) {
@@ -263,6 +270,11 @@ public final class HalyardServer {
         }
         lameDuck = new LameDuck(this, options.lameDuckDuration, options.lameDuckGracePeriod, whenDone);
         lameDuck.start();
+    }
+
+    /** Whether a stop or a lame-duck drain has begun (from the moment it was asked for). */
+    boolean stoppingOrDraining() {
+        return stopStarted.get() || lameDuck != null;
     }
 
     /** Stops accepting clients on every client listener (lame duck's first step; stop's too). */
