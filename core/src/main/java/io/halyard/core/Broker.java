@@ -128,11 +128,23 @@ public final class Broker {
 
     /**
      * The authorization changed (a config reload): every connected client is checked again on its own
-     * event loop; see {@link ClientSession#authorizationReloaded()}.
+     * event loop (see {@link ClientSession#authorizationReloaded}). Waits, for at most
+     * {@code timeoutNanos}, until every check has run, so that when a reload reports success the new
+     * permissions are in force on every connection.
+     *
+     * @return false when some checks had not run by the deadline (they still will)
      */
-    public void authorizationReloaded() {
-        for (ClientSession session : clients.values()) {
-            session.authorizationReloaded();
+    public boolean authorizationReloaded(long timeoutNanos) {
+        java.util.Collection<ClientSession> sessions = java.util.List.copyOf(clients.values());
+        java.util.concurrent.CountDownLatch applied = new java.util.concurrent.CountDownLatch(sessions.size());
+        for (ClientSession session : sessions) {
+            session.authorizationReloaded(applied::countDown);
+        }
+        try {
+            return applied.await(timeoutNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

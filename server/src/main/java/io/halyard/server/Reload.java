@@ -123,7 +123,9 @@ public final class Reload {
             LOG.log(System.Logger.Level.INFO, "Closed {0} connections to fall within max_connections", closed);
         }
         if (!authorization(old).equals(authorization(next))) {
-            server.broker().authorizationReloaded();
+            if (!server.broker().authorizationReloaded(java.util.concurrent.TimeUnit.SECONDS.toNanos(5))) {
+                LOG.log(System.Logger.Level.WARNING, "Reload: some connections were still being checked after 5 s");
+            }
         }
     }
 

@@ -278,8 +278,14 @@ public final class ClientSession implements ParserListener {
      * (nats-server checks it too, with no credentials, and so closes it when authentication is
      * required.)
      */
-    public void authorizationReloaded() {
-        transport.execute(this::recheckAuthorization);
+    public void authorizationReloaded(Runnable done) {
+        transport.execute(() -> {
+            try {
+                recheckAuthorization();
+            } finally {
+                done.run();
+            }
+        });
     }
 
     private void recheckAuthorization() {
