@@ -1299,6 +1299,7 @@ public final class FileStore implements StreamStore {
             lock.unlock();
         }
         writer.close(WAIT_NANOS);
+        awaitCompactions();
         lock.lock();
         try {
             buryOld(true);
@@ -1310,6 +1311,30 @@ public final class FileStore implements StreamStore {
         }
         journal.close();
         releaseLock();
+    }
+
+    /**
+     * Lets a compaction under way finish or give up (it sees {@code closed}) before the files close,
+     * so that none writes into the directory after close returns.
+     */
+    private void awaitCompactions() {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (System.nanoTime() < deadline) {
+            lock.lock();
+            try {
+                if (compacting.isEmpty()) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void releaseLock() {

@@ -98,7 +98,13 @@ class MonitoringEndpointsTest {
             assertEquals(1, one.get("num_connections").asInt());
             assertEquals(cid, one.get("connections").get(0).get("cid").asLong());
         }
+        // The server learns of the close when it reads the socket's end: wait for that, briefly.
         JsonNode open = Http.json(http, "/connz?cid=" + cid);
+        for (long deadline = System.nanoTime() + 5_000_000_000L;
+             open.get("num_connections").asInt() != 0 && System.nanoTime() < deadline; ) {
+            Thread.sleep(10);
+            open = Http.json(http, "/connz?cid=" + cid);
+        }
         assertEquals(0, open.get("num_connections").asInt(), "closed connection still listed as open");
         JsonNode closed = awaitClosed(cid);
         JsonNode c = closed.get("connections").get(0);
