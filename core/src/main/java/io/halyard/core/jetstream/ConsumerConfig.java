@@ -216,54 +216,25 @@ public final class ConsumerConfig {
         return toJson().equals(other.toJson());
     }
 
+    private static final String STRUCT = "ConsumerConfig";
+
     private static ApiException typeError(String field, String type) {
-        return new ApiException(ApiErrors.invalidJson("json: cannot unmarshal into Go struct field ConsumerConfig." + field
-                + " of type " + type));
+        return ConfigFields.typeError(STRUCT, field, type);
     }
 
     private static String text(ObjectNode json, String field, String absent) {
-        JsonNode v = json.get(field);
-        if (v == null || v.isNull()) {
-            return absent;
-        }
-        if (!v.isTextual()) {
-            throw typeError(field, "string");
-        }
-        return v.textValue();
+        return ConfigFields.text(json, STRUCT, field, absent);
     }
 
     private static long number(ObjectNode json, String field) {
-        JsonNode v = json.get(field);
-        if (v == null || v.isNull()) {
-            return 0;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw typeError(field, "int64");
-        }
-        return v.longValue();
+        return ConfigFields.number(json, STRUCT, field);
     }
 
     private static boolean bool(ObjectNode json, String field) {
-        JsonNode v = json.get(field);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            throw typeError(field, "bool");
-        }
-        return v.booleanValue();
+        return ConfigFields.bool(json, STRUCT, field);
     }
 
     private static String oneOf(ObjectNode json, String field, String absent, String... allowed) {
-        String value = text(json, field, null);
-        if (value == null) {
-            return absent;
-        }
-        for (String a : allowed) {
-            if (a.equalsIgnoreCase(value)) {
-                return a;
-            }
-        }
-        throw new ApiException(ApiErrors.invalidJson("can not unmarshal \"" + value + "\""));
+        return ConfigFields.oneOf(json, STRUCT, field, absent, allowed);
     }
 }
