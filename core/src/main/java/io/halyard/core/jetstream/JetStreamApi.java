@@ -45,7 +45,7 @@ public final class JetStreamApi {
     }
 
     private record Operation(String name, String[] tokens, int minArgs, int maxArgs, String responseType,
-                             ApiHandler handler, RawHandler raw, Predicate<List<String>> accepts) {
+                             ApiHandler handler, RawHandler raw, Predicate<List<String>> accepts, boolean inline) {
     }
 
     private final JetStream jetStream;
@@ -69,7 +69,7 @@ public final class JetStreamApi {
      * (e.g. {@code io.nats.jetstream.api.v1.stream_info_response}).
      */
     public void register(String operation, int minArgs, int maxArgs, String responseType, ApiHandler handler) {
-        add(new Operation(operation, operation.split("\\."), minArgs, maxArgs, responseType, handler, null, null));
+        add(new Operation(operation, operation.split("\\."), minArgs, maxArgs, responseType, handler, null, null, false));
     }
 
     /**
@@ -77,7 +77,18 @@ public final class JetStreamApi {
      * loop whether the request is taken at all; a request not taken gets no-responders.
      */
     public void registerRaw(String operation, int minArgs, int maxArgs, Predicate<List<String>> accepts, RawHandler handler) {
-        add(new Operation(operation, operation.split("\\."), minArgs, maxArgs, null, null, handler, accepts));
+        add(new Operation(operation, operation.split("\\."), minArgs, maxArgs, null, null, handler, accepts, false));
+    }
+
+    /**
+     * A raw operation answered on the requester's event loop, without the hop to the JetStream
+     * thread: only for handlers that touch nothing but thread-safe state (a stream's store), such as
+     * direct get — a key-value read should cost what a nats-server read costs. Requests the broker
+     * itself originates still go through the JetStream thread (see {@link Broker#publish}).
+     */
+    public void registerInline(String operation, int minArgs, int maxArgs, Predicate<List<String>> accepts,
+                               RawHandler handler) {
+        add(new Operation(operation, operation.split("\\."), minArgs, maxArgs, null, null, handler, accepts, true));
     }
 
     private synchronized void add(Operation op) {
@@ -135,7 +146,11 @@ public final class JetStreamApi {
             byte[] body = new byte[frame.payloadLength()];
             frame.message().getBytes(frame.messageIndex() + headerLength, body);
             ApiRequest request = new ApiRequest(subject, frame.reply(), List.copyOf(argList), body, headers);
-            jetStream.executor().execute(() -> run(op, request));
+            if (op.inline && from != null) {
+                run(op, request);
+            } else {
+                jetStream.executor().execute(() -> run(op, request));
+            }
             return true;
         }
         return false;

@@ -38,7 +38,7 @@ final class MessageApi {
         MessageApi m = new MessageApi(js);
         api.register("STREAM.MSG.GET", 1, 1, V1 + "stream_msg_get_response", m::get);
         api.register("STREAM.MSG.DELETE", 1, 1, V1 + "stream_msg_delete_response", m::delete);
-        api.registerRaw("DIRECT.GET", 1, -1, m::directAllowed, m::directGet);
+        api.registerInline("DIRECT.GET", 1, -1, m::directAllowed, m::directGet);
     }
 
     /** The parsed fields of nats-server's JSApiMsgGetRequest. */
