@@ -63,6 +63,8 @@ final class Consumer {
     private long bytesSinceFlowControl;
     private int messagesSinceFlowControl;
     long pausedUntilNanos;
+    /** The journal of a durable consumer's changes (with {@code state.log}); null otherwise. */
+    ConsumerJournal journal;
     boolean dirty = true;
     private boolean deleted;
 
@@ -183,6 +185,12 @@ final class Consumer {
             }
         }
         return best;
+    }
+
+    /** Records this durable consumer's changes in {@code journal} from now on. */
+    void attachJournal(ConsumerJournal journal) {
+        this.journal = journal;
+        state.log = journal.writer(stream, name);
     }
 
     String deliverSubjectOrNull() {
@@ -336,9 +344,8 @@ final class Consumer {
                 return peeked = m;
             }
             redeliverQueue.pollFirst();
-            if (state.pending.remove(seq) != null) { // gone from the stream: nothing left to redeliver
-                state.redelivered.remove(seq);
-                state.moveAckFloor();
+            if (state.pending.containsKey(seq)) { // gone from the stream: nothing left to redeliver
+                state.drop(seq);
                 dirty = true;
             }
         }
@@ -401,6 +408,18 @@ final class Consumer {
             return backoff.get(Math.min(deliveries - 1, backoff.size() - 1));
         }
         return config.ackWaitNanos;
+    }
+
+    /**
+     * Answers an ack sent as a request: at once for a consumer without a journal, else once the ack is
+     * durable, so that a client told its ack was applied never sees the message again after a crash.
+     */
+    void replyToAck(String reply) {
+        if (journal == null || state.log == null) {
+            out.publish(reply, null, null, ConsumerStatus.EMPTY);
+        } else {
+            journal.afterDurable(() -> out.publish(reply, null, null, ConsumerStatus.EMPTY));
+        }
     }
 
     void extendDeadline(long seq, long deadlineNanos) {
@@ -494,10 +513,8 @@ final class Consumer {
         if (exhausted != null) {
             for (long seq : exhausted) {
                 advisories.maxDeliveries(seq, state.deliveries(seq), nowNanos);
-                state.pending.remove(seq);
-                state.redelivered.remove(seq);
+                state.drop(seq);
             }
-            state.moveAckFloor();
             dirty = true;
         }
     }

@@ -52,7 +52,7 @@ final class ConsumerAcks {
             return; // not an acknowledgement nats-server knows: ignored
         }
         if (reply != null) {
-            consumer.out.publish(reply, null, null, ConsumerStatus.EMPTY);
+            consumer.replyToAck(reply);
         }
         consumer.deliver(nowNanos);
     }

@@ -33,7 +33,8 @@ final class ConsumerState {
         }
     }
 
-    private static final int FORMAT = 1;
+    /** Format 1 had no journal sequence; format 2 appends it. */
+    private static final int FORMAT = 2;
 
     long deliveredConsumerSeq;
     long deliveredStreamSeq;
@@ -44,6 +45,10 @@ final class ConsumerState {
     final TreeMap<Long, Pending> pending = new TreeMap<>();
     /** Deliveries per pending stream sequence, for those delivered more than once. */
     final Map<Long, Integer> redelivered = new HashMap<>();
+    /** Where a durable consumer records each change ({@link ConsumerJournal}); null when not durable. */
+    ConsumerJournal.Writer log;
+    /** The last journal sequence a decoded snapshot includes. */
+    long journalSequence;
 
     int deliveries(long streamSeq) {
         return redelivered.getOrDefault(streamSeq, 1);
@@ -60,6 +65,9 @@ final class ConsumerState {
             ackFloorConsumerSeq = deliveredConsumerSeq;
             ackFloorStreamSeq = deliveredStreamSeq;
         }
+        if (log != null) {
+            log.delivered(streamSeq, deliveredConsumerSeq, nowNanos, 1, tracked);
+        }
         return deliveredConsumerSeq;
     }
 
@@ -73,7 +81,10 @@ final class ConsumerState {
             p.deliveredNanos = nowNanos;
             p.deadlineNanos = deadlineNanos;
         }
-        redelivered.merge(streamSeq, 2, (a, b) -> a + 1);
+        int deliveries = redelivered.merge(streamSeq, 2, (a, b) -> a + 1);
+        if (log != null) {
+            log.delivered(streamSeq, deliveredConsumerSeq, nowNanos, deliveries, true);
+        }
         return deliveredConsumerSeq;
     }
 
@@ -86,7 +97,21 @@ final class ConsumerState {
         }
         lastAckNanos = nowNanos;
         moveAckFloor();
+        if (log != null) {
+            log.acked(streamSeq, nowNanos);
+        }
         return true;
+    }
+
+    /** Forgets a pending message without an ack (max_deliver reached, or gone from the stream). */
+    void drop(long streamSeq) {
+        redelivered.remove(streamSeq);
+        if (pending.remove(streamSeq) != null) {
+            moveAckFloor();
+            if (log != null) {
+                log.dropped(streamSeq);
+            }
+        }
     }
 
     /** Acknowledges everything pending up to {@code streamSeq} (ack policy all); returns the acked sequences. */
@@ -101,6 +126,9 @@ final class ConsumerState {
             lastAckNanos = nowNanos;
         }
         moveAckFloor();
+        if (log != null && acked.length > 0) {
+            log.ackedAll(streamSeq, nowNanos);
+        }
         return acked;
     }
 
@@ -114,17 +142,56 @@ final class ConsumerState {
             ackFloorStreamSeq = deliveredStreamSeq;
             return;
         }
+        // The oldest pending message by stream sequence sets both floors, as in nats-server: O(log n)
+        // per ack rather than a scan of every pending message.
         Map.Entry<Long, Pending> first = pending.firstEntry();
         ackFloorStreamSeq = Math.max(ackFloorStreamSeq, first.getKey() - 1);
-        long lowestConsumerSeq = Long.MAX_VALUE;
-        for (Pending p : pending.values()) {
-            lowestConsumerSeq = Math.min(lowestConsumerSeq, p.consumerSequence);
-        }
-        ackFloorConsumerSeq = Math.max(ackFloorConsumerSeq, lowestConsumerSeq - 1);
+        ackFloorConsumerSeq = Math.max(ackFloorConsumerSeq, first.getValue().consumerSequence - 1);
     }
 
-    /** The binary form: format, the six positions, the pending entries and delivery counts. */
-    byte[] encode() {
+    /**
+     * Replays one journal record's entries ({@link ConsumerJournal.Writer}'s layouts) onto this state,
+     * as the live changes made it. Called before {@link #log} is set, so nothing is journaled again.
+     */
+    void apply(java.nio.ByteBuffer entries) {
+        while (entries.hasRemaining()) {
+            byte type = entries.get();
+            switch (type) {
+                case ConsumerJournal.DELIVERED -> {
+                    long streamSeq = entries.getLong();
+                    long consumerSeq = entries.getLong();
+                    long nanos = entries.getLong();
+                    int deliveries = entries.getInt();
+                    boolean tracked = entries.get() != 0;
+                    deliveredConsumerSeq = consumerSeq - 1;
+                    if (deliveries <= 1) {
+                        deliverNew(streamSeq, nanos, 0, tracked);
+                    } else {
+                        redeliver(streamSeq, nanos, 0);
+                        redelivered.put(streamSeq, deliveries);
+                    }
+                }
+                case ConsumerJournal.ACKED -> {
+                    long streamSeq = entries.getLong();
+                    ack(streamSeq, entries.getLong());
+                }
+                case ConsumerJournal.ACKED_ALL -> {
+                    long streamSeq = entries.getLong();
+                    ackAll(streamSeq, entries.getLong());
+                }
+                case ConsumerJournal.DROPPED -> drop(entries.getLong());
+                default -> {
+                    return; // a newer entry type: the rest of this record cannot be read
+                }
+            }
+        }
+    }
+
+    /**
+     * The binary form: format, the six positions, the pending entries and delivery counts, and the
+     * last journal sequence this state includes.
+     */
+    byte[] encode(long includesJournalSequence) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + pending.size() * 32);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(FORMAT);
@@ -141,17 +208,19 @@ final class ConsumerState {
                 out.writeLong(e.getValue().deliveredNanos);
                 out.writeInt(redelivered.getOrDefault(e.getKey(), 1));
             }
+            out.writeLong(includesJournalSequence);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return bytes.toByteArray();
     }
 
-    /** Reads {@link #encode()}'s form; deadlines are left for the caller to set. */
+    /** Reads {@link #encode}'s form; deadlines are left for the caller to set. */
     static ConsumerState decode(byte[] data) throws IOException {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
-            if (in.readInt() != FORMAT) {
-                throw new IOException("unknown consumer state format");
+            int format = in.readInt();
+            if (format != 1 && format != FORMAT) {
+                throw new IOException("unknown consumer state format " + format);
             }
             ConsumerState s = new ConsumerState();
             s.deliveredConsumerSeq = in.readLong();
@@ -168,6 +237,9 @@ final class ConsumerState {
                 if (deliveries > 1) {
                     s.redelivered.put(seq, deliveries);
                 }
+            }
+            if (format >= 2) {
+                s.journalSequence = in.readLong();
             }
             return s;
         }

@@ -46,8 +46,14 @@ final class ConsumerStore {
         StreamMeta.syncDirectory(directory.getParent());
     }
 
-    void writeState(ConsumerState state) throws IOException {
-        write(directory.resolve(STATE), state.encode());
+    /** Writes a snapshot that includes the consumer journal's entries up to {@code journalSequence}. */
+    void writeState(ConsumerState state, long journalSequence) throws IOException {
+        writeState(state.encode(journalSequence));
+    }
+
+    /** Writes an encoded snapshot ({@link ConsumerState#encode}); any thread. */
+    void writeState(byte[] encoded) throws IOException {
+        write(directory.resolve(STATE), encoded);
     }
 
     Meta readMeta() throws IOException {

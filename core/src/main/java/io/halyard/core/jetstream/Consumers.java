@@ -31,8 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * client's event loop: the subject and body are copied there and the work is handed to the
  * JetStream thread. A stream's durability listener only records the highest durable sequence and
  * schedules one wake-up at a time. The timer runs every {@link #TICK_MILLIS} ms on the JetStream
- * thread, reading the injected clock; dirty durable states are saved every {@link #SAVE_MILLIS} ms
- * and on {@link #close}.
+ * thread, reading the injected clock.
+ *
+ * <p><b>Durable state.</b> Every change to a durable consumer's state is recorded in the
+ * {@link ConsumerJournal} as it happens (acks sent as requests are answered once durable). Every
+ * {@link #SAVE_MILLIS} ms the states that changed are encoded on the JetStream thread and written as
+ * snapshots on the {@code halyard-consumer-state} thread, off the JetStream thread's path; once a
+ * round is on disk the journal is purged below it. One round at a time: a consumer created or
+ * deleted waits for the round in flight, so a late snapshot never lands on a newer consumer's files.
  *
  * <p>Thread-safe as described: public mutators run on the JetStream thread; the subscribers and
  * listeners may be called from any thread.
@@ -40,7 +46,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Consumers {
     private static final System.Logger LOG = System.getLogger(Consumers.class.getName());
     static final long TICK_MILLIS = 20;
-    static final long SAVE_MILLIS = 1000;
+    static final long SAVE_MILLIS = 2000;
     static final String ACK_PREFIX = "$JS.ACK.";
     static final String FC_PREFIX = "$JS.FC.";
 
@@ -54,6 +60,12 @@ final class Consumers {
     private final List<Subscription> subscriptions = new ArrayList<>();
     private ScheduledFuture<?> ticker;
     private long lastSaveNanos;
+    private final ConsumerJournal journal;
+    private java.util.concurrent.ExecutorService snapshotWriter;
+    private java.util.concurrent.Future<?> snapshotRound;
+    private long purgedThrough;
+    /** The highest journal sequence a recovered snapshot includes. */
+    private long recoveredJournalSequence;
 
     /** One stream's pending wake-up: the highest durable sequence seen, and whether a wake is queued. */
     private static final class Wake {
@@ -65,6 +77,7 @@ final class Consumers {
         this.js = js;
         this.broker = broker;
         this.clock = clock;
+        this.journal = new ConsumerJournal(js.accountDirectory().resolve(ConsumerJournal.DIRECTORY), js.executor(), clock);
         this.output = new ConsumerOutput() {
             @Override
             public void publish(String subject, String reply, byte[] headers, byte[] payload) {
@@ -85,6 +98,9 @@ final class Consumers {
 
     /** Subscribes to acks and flow-control replies and starts the timer. Call once, after the streams are open. */
     void start(ScheduledExecutorService executor) {
+        if (recoveredJournalSequence > 0) {
+            journal.advancePast(recoveredJournalSequence);
+        }
         for (String prefix : new String[] {ACK_PREFIX, FC_PREFIX}) {
             Subscription sub = Subscription.internal(prefix + ">", null, this::onAckMessage);
             broker.subscribe(sub);
@@ -132,9 +148,12 @@ final class Consumers {
         Consumer c = new Consumer(stream.name(), config, now, stream.store(), output, retention(sc), null, now);
         if (persistent(stream, config)) {
             try {
+                awaitSnapshotRound();
                 ConsumerStore store = new ConsumerStore(js.streamDirectory(stream.name()), config.name);
                 store.writeMeta(config, now);
-                store.writeState(c.state);
+                c.attachJournal(journal);
+                // Entries of an earlier consumer of the same name, up to here, are not this one's.
+                store.writeState(c.state, journal.lastSequence());
                 c.dirty = false;
             } catch (IOException e) {
                 throw new ApiException(ApiErrors.consumerStoreFailed(e.getMessage()));
@@ -219,6 +238,7 @@ final class Consumers {
         c.delete();
         Path dir = js.streamDirectory(stream);
         if (dir != null) {
+            awaitSnapshotRound();
             new ConsumerStore(dir, name).delete();
         }
         return true;
@@ -228,6 +248,7 @@ final class Consumers {
     void streamDeleted(String stream) {
         ConcurrentSkipListMap<String, Consumer> m = byStream.remove(stream);
         wakes.remove(stream);
+        awaitSnapshotRound();
         if (m != null) {
             m.values().forEach(Consumer::delete);
         }
@@ -246,10 +267,15 @@ final class Consumers {
                 try {
                     ConsumerStore.Meta meta = store.readMeta();
                     ConsumerState state = store.readState();
+                    if (state != null) {
+                        journal.replay(stream.name(), name, state.journalSequence, state);
+                        recoveredJournalSequence = Math.max(recoveredJournalSequence, state.journalSequence);
+                    }
                     long now = clock.epochNanos();
                     Consumer c = new Consumer(stream.name(), meta.config(), meta.createdNanos(), stream.store(), output,
                             retention(stream.config()), state, now);
-                    c.dirty = false;
+                    c.attachJournal(journal);
+                    c.dirty = true; // the next round snapshots what the journal added
                     attach(stream, c);
                 } catch (IOException | RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "Consumer {0} of stream {1} not restored: {2}", name, stream.name(),
@@ -332,25 +358,100 @@ final class Consumers {
         }
         if (now - lastSaveNanos >= SAVE_MILLIS * 1_000_000L) {
             lastSaveNanos = now;
-            save();
+            saveAsync();
         }
     }
 
-    /** Writes the state of every durable consumer that changed since its last save. */
-    void save() {
+    /** One consumer's encoded snapshot, to be written off the JetStream thread. */
+    private record Snapshot(Consumer consumer, ConsumerStore store, byte[] encoded) {
+    }
+
+    /** The states of the durable consumers that changed since their last snapshot, encoded now. */
+    private List<Snapshot> encodeDirty(long journalSequence) {
+        List<Snapshot> round = new ArrayList<>();
         for (ConcurrentSkipListMap<String, Consumer> m : byStream.values()) {
             for (Consumer c : m.values()) {
                 Stream stream = js.stream(c.stream);
                 if (!c.dirty || stream == null || !persistent(stream, c.config)) {
                     continue;
                 }
-                try {
-                    new ConsumerStore(js.streamDirectory(c.stream), c.name).writeState(c.state);
-                    c.dirty = false;
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Cannot save consumer " + c + ": " + e.getMessage());
-                }
+                round.add(new Snapshot(c, new ConsumerStore(js.streamDirectory(c.stream), c.name),
+                        c.state.encode(journalSequence)));
+                c.dirty = false;
             }
+        }
+        return round;
+    }
+
+    /** Writes the round's snapshots; returns those that failed. Any thread. */
+    private static List<Consumer> write(List<Snapshot> round) {
+        List<Consumer> failed = new ArrayList<>();
+        for (Snapshot s : round) {
+            try {
+                s.store().writeState(s.encoded());
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Cannot save consumer " + s.consumer() + ": " + e.getMessage());
+                failed.add(s.consumer());
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Starts a round of snapshots unless one is in flight: encodes the changed states here, writes them
+     * on the snapshot thread, then purges the journal below the round (only if every write succeeded;
+     * a consumer whose write failed is retried next round).
+     */
+    void saveAsync() {
+        if (snapshotRound != null && !snapshotRound.isDone()) {
+            return;
+        }
+        long journalSequence = journal.lastSequence();
+        List<Snapshot> round = encodeDirty(journalSequence);
+        if (round.isEmpty() && journalSequence <= purgedThrough) {
+            return;
+        }
+        if (snapshotWriter == null) {
+            snapshotWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "halyard-consumer-state");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        purgedThrough = journalSequence;
+        snapshotRound = snapshotWriter.submit(() -> {
+            List<Consumer> failed = write(round);
+            if (failed.isEmpty()) {
+                journal.purgeThrough(journalSequence);
+            } else {
+                js.executor().execute(() -> {
+                    failed.forEach(c -> c.dirty = true);
+                    purgedThrough = 0;
+                });
+            }
+        });
+    }
+
+    /** Waits for the snapshot round in flight, if any. On the JetStream thread. */
+    private void awaitSnapshotRound() {
+        if (snapshotRound == null) {
+            return;
+        }
+        try {
+            snapshotRound.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "A consumer snapshot round failed", e.getCause());
+        }
+    }
+
+    /** Writes every changed durable consumer's state now and purges the journal below it. */
+    void save() {
+        awaitSnapshotRound();
+        long journalSequence = journal.lastSequence();
+        if (write(encodeDirty(journalSequence)).isEmpty()) {
+            journal.purgeThrough(journalSequence);
         }
     }
 
@@ -365,5 +466,9 @@ final class Consumers {
         }
         subscriptions.clear();
         save();
+        journal.close();
+        if (snapshotWriter != null) {
+            snapshotWriter.shutdown();
+        }
     }
 }

@@ -150,6 +150,11 @@ public final class JetStream implements AutoCloseable {
         return consumers;
     }
 
+    /** The account's directory, {@code <store_dir>/jetstream/$G}. */
+    Path accountDirectory() {
+        return streamsDirectory.getParent();
+    }
+
     /** Where a file stream keeps its files (its consumers under {@code obs/}). */
     Path streamDirectory(String name) {
         return streamsDirectory.resolve(name);

@@ -376,7 +376,7 @@ class ConsumerTest {
         Consumer c = consumer(pull("explicit"));
         c.pull(request("{\"batch\":3}"), now);
         c.acks.onAck(1, 1, new byte[0], null, now);
-        ConsumerState copy = ConsumerState.decode(c.state.encode());
+        ConsumerState copy = ConsumerState.decode(c.state.encode(0));
         assertEquals(3, copy.deliveredStreamSeq);
         assertEquals(1, copy.ackFloorStreamSeq);
         assertEquals(List.of(2L, 3L), new ArrayList<>(copy.pending.keySet()));

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * io.halyard.server.Main}, the jar is not built in the test phase), a generated executable script
  * standing in for {@code bin/nats-server}, and a publish probe that tells allowed from denied.
  */
-final class DropIn {
+public final class DropIn {
     static final Duration WAIT = Duration.ofSeconds(5);
 
     private DropIn() {
@@ -44,7 +44,7 @@ final class DropIn {
     static final String ADD_EXPORTS = "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED";
 
     /** {@code java -cp <this test class path> -D... io.halyard.server.Main}, as {@code java -jar} runs it. */
-    static List<String> serverCommand(String exeName) {
+    public static List<String> serverCommand(String exeName) {
         return serverCommand(exeName, List.of(ADD_EXPORTS));
     }
 
@@ -82,15 +82,15 @@ final class DropIn {
         return "'" + s.replace("'", "'\\''") + "'";
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
     /** A Halyard child process whose standard error (its log) is collected line by line. */
-    static final class Child implements AutoCloseable {
-        final Process process;
+    public static final class Child implements AutoCloseable {
+        public final Process process;
         private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         private final List<String> all = new ArrayList<>();
 
@@ -113,7 +113,7 @@ final class DropIn {
             reader.start();
         }
 
-        static Child start(List<String> args, Map<String, String> env) throws IOException {
+        public static Child start(List<String> args, Map<String, String> env) throws IOException {
             return start(List.of(ADD_EXPORTS), args, env);
         }
 
@@ -126,12 +126,12 @@ final class DropIn {
             return new Child(pb.start());
         }
 
-        long pid() {
+        public long pid() {
             return process.pid();
         }
 
         /** Waits for a log line matching {@code regex}; fails with the whole log if none comes. */
-        String awaitLine(String regex, Duration timeout) throws InterruptedException {
+        public String awaitLine(String regex, Duration timeout) throws InterruptedException {
             Pattern p = Pattern.compile(regex);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
@@ -143,7 +143,7 @@ final class DropIn {
             throw new AssertionError("no log line matching " + regex + " within " + timeout + "; log:\n" + log());
         }
 
-        String log() {
+        public String log() {
             synchronized (all) {
                 return String.join("\n", all);
             }
