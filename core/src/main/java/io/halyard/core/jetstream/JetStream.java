@@ -280,10 +280,17 @@ public final class JetStream implements AutoCloseable {
         }
     }
 
+    /** Once a second: max_age of memory streams (file stores do it on their writer thread), per-message TTLs. */
     private void expireMemoryStreams() {
+        long now = clock.epochNanos();
         for (Stream s : streams.values()) {
-            if (s.config().isMemory() && s.config().maxAgeNanos > 0) {
-                s.store().expire();
+            try {
+                if (s.config().isMemory() && s.config().maxAgeNanos > 0) {
+                    s.store().expire();
+                }
+                s.expireByTtl(now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Expiring messages of stream " + s.name() + " failed", e);
             }
         }
     }

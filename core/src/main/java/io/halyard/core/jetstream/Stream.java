@@ -58,6 +58,9 @@ public final class Stream {
     private final ReentrantLock publishLock = new ReentrantLock();
     private final PendingAcks acks = new PendingAcks();
     private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
+    /** Per-message TTLs (allow_msg_ttl); the scan position of max_age expiry then done here. */
+    private final MessageTtls ttls = new MessageTtls();
+    private long ageScanFrom;
     private volatile StreamConfig config;
     private volatile byte[] pubAckPrefix;
     private List<Subscription> subscriptions = List.of();
@@ -87,7 +90,8 @@ public final class Stream {
 
     /** The store limits a config asks for. */
     static StoreLimits limits(StreamConfig c) {
-        return new StoreLimits(c.maxMsgs, c.maxBytes, c.maxAgeNanos, c.maxMsgsPerSubject, c.maxMsgSize,
+        // With per-message TTLs the stream expires by age itself: "Nats-TTL: never" is exempt from max_age.
+        return new StoreLimits(c.maxMsgs, c.maxBytes, c.allowMsgTtl ? 0 : c.maxAgeNanos, c.maxMsgsPerSubject, c.maxMsgSize,
                 c.discard.equals("new") ? DiscardPolicy.NEW : DiscardPolicy.OLD, c.discardNewPerSubject);
     }
 
@@ -123,6 +127,9 @@ public final class Stream {
         try {
             lastSequence = store.state().lastSequence();
             rebuildMsgIds();
+            if (config.allowMsgTtl) {
+                rebuildTtls();
+            }
             subscribe(config.subjects);
         } finally {
             publishLock.unlock();
@@ -142,6 +149,24 @@ public final class Stream {
             lastMsgId = id == null ? "" : id;
             from = m.sequence() + 1;
         }
+    }
+
+    /** The TTL index is not stored: rebuilt from the messages' {@code Nats-TTL} headers. */
+    private void rebuildTtls() {
+        long from = 0;
+        StoredMessage m;
+        while ((m = store.getNext(from, SubjectFilter.ALL)) != null) {
+            long ttl = ttlOf(m);
+            if (ttl > 0) {
+                ttls.add(m.sequence(), m.timestampNanos(), MessageTtls.effectiveSeconds(ttl, config));
+            }
+            from = m.sequence() + 1;
+        }
+    }
+
+    private static long ttlOf(StoredMessage m) {
+        String ttl = m.headers().length == 0 ? null : NatsHeaders.get(m.headers(), TTL);
+        return ttl == null || ttl.isEmpty() ? 0 : MessageTtls.parseSeconds(ttl);
     }
 
     private void subscribe(List<String> subjects) {
@@ -218,6 +243,7 @@ public final class Stream {
     /** The checks of nats-server's processJetStreamMsg, in its order; returns the sequence, or 0 when answered. */
     private long checkAndAppend(StreamConfig c, String subject, String reply, byte[] headers, ByteBuffer payload, boolean inline) {
         String msgId = null;
+        long ttlSeconds = 0;
         if (c.sealed) {
             return reject(reply, ApiErrors.STREAM_SEALED, inline);
         }
@@ -227,8 +253,11 @@ public final class Stream {
                 return reject(reply, ApiErrors.EXPECTED_STREAM_MISMATCH, inline);
             }
             String ttl = NatsHeaders.get(headers, TTL);
-            if (ttl != null && !ttl.isEmpty() && !c.allowMsgTtl) {
-                return reject(reply, ApiErrors.MESSAGE_TTL_DISABLED, inline);
+            if (ttl != null && !ttl.isEmpty()) {
+                if (!c.allowMsgTtl) {
+                    return reject(reply, ApiErrors.MESSAGE_TTL_DISABLED, inline);
+                }
+                ttlSeconds = MessageTtls.parseSeconds(ttl);
             }
             String lastSubjectSeq = NatsHeaders.get(headers, EXPECTED_LAST_SUBJECT_SEQ);
             String checkSubject = NatsHeaders.get(headers, EXPECTED_LAST_SUBJECT_SEQ_SUBJECT);
@@ -277,6 +306,9 @@ public final class Stream {
                 }
             }
         }
+        if (ttlSeconds == MessageTtls.INVALID) {
+            return reject(reply, ApiErrors.MESSAGE_TTL_INVALID, inline);
+        }
         int headerLength = headers == null ? 0 : headers.length;
         if (c.maxMsgSize >= 0 && (long) headerLength + payload.remaining() > c.maxMsgSize) {
             return reject(reply, ApiErrors.MESSAGE_EXCEEDS_MAXIMUM, inline);
@@ -287,6 +319,9 @@ public final class Stream {
         }
         lastSequence = sequence;
         lastMsgId = msgId == null ? "" : msgId;
+        if (ttlSeconds > 0) {
+            ttls.add(sequence, clock.epochNanos(), MessageTtls.effectiveSeconds(ttlSeconds, c));
+        }
         if (msgId != null) {
             msgIds.record(msgId, sequence, clock.epochNanos());
         }
@@ -399,6 +434,75 @@ public final class Stream {
             publishLock.unlock();
         }
         return purged;
+    }
+
+    /**
+     * Removes the messages whose {@code Nats-TTL} has passed and, on a stream with per-message TTLs,
+     * those older than max_age unless their TTL is {@code never}. With subject delete markers, a
+     * message that is the last on its subject is replaced by a marker instead. On the JetStream thread.
+     */
+    void expireByTtl(long nowNanos) {
+        StreamConfig c = config;
+        if (!c.allowMsgTtl) {
+            return;
+        }
+        for (long seq : ttls.due(nowNanos)) {
+            StoredMessage m = store.get(seq);
+            if (m != null) {
+                expire(m, c, nowNanos);
+            }
+        }
+        if (c.maxAgeNanos > 0) {
+            long cutoff = nowNanos - c.maxAgeNanos;
+            long from = Math.max(ageScanFrom, store.state().firstSequence());
+            StoredMessage m;
+            while ((m = store.getNext(from, SubjectFilter.ALL)) != null && m.timestampNanos() <= cutoff) {
+                from = m.sequence() + 1;
+                if (ttlOf(m) != MessageTtls.NEVER) {
+                    expire(m, c, nowNanos);
+                }
+            }
+            ageScanFrom = from; // everything before is gone or lives forever
+        }
+    }
+
+    private void expire(StoredMessage m, StreamConfig c, long nowNanos) {
+        if (c.subjectDeleteMarkerTtlNanos > 0 && (m.headers().length == 0
+                || NatsHeaders.get(m.headers(), MessageTtls.MARKER_REASON) == null)) {
+            SubjectState s = store.subjectState(m.subject());
+            if (s != null && s.messages() == 1 && appendMarker(m.subject(), c, nowNanos)) {
+                return;
+            }
+        }
+        store.delete(m.sequence());
+    }
+
+    /**
+     * Replaces the last message on {@code subject} with a subject delete marker: no payload,
+     * {@code Nats-Marker-Reason: MaxAge}, the marker TTL and a subject rollup, as nats-server writes it.
+     */
+    private boolean appendMarker(String subject, StreamConfig c, long nowNanos) {
+        byte[] headers = ("NATS/1.0\r\n" + MessageTtls.MARKER_REASON + ": MaxAge\r\n" + TTL + ": "
+                + GoDuration.format(c.subjectDeleteMarkerTtlNanos) + "\r\n" + ROLLUP + ": sub\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        long sequence;
+        publishLock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            sequence = store.append(subject, ByteBuffer.wrap(headers), ByteBuffer.allocate(0));
+            if (sequence <= 0) {
+                return false;
+            }
+            lastSequence = sequence;
+            lastMsgId = "";
+            ttls.add(sequence, nowNanos, c.subjectDeleteMarkerTtlNanos / 1_000_000_000L);
+        } finally {
+            publishLock.unlock();
+        }
+        purge(SubjectFilter.of(subject), sequence, 0);
+        return true;
     }
 
     /** Deletes one message and makes the deletion durable; false when there is no such message. */

@@ -103,11 +103,17 @@ public final class StreamConfigRules {
                 throw invalid("discard new per subject requires max msgs per subject > 0");
             }
         }
-        if (c.subjectDeleteMarkerTtlNanos != 0) {
-            throw invalid("subject delete markers not supported by Halyard yet");
+        if (c.subjectDeleteMarkerTtlNanos < 0) {
+            throw invalid("subject delete marker TTL must not be negative");
         }
-        if (c.allowMsgTtl) {
-            throw invalid("per-message TTL not supported by Halyard yet");
+        if (c.subjectDeleteMarkerTtlNanos > 0) {
+            if (c.subjectDeleteMarkerTtlNanos < 1_000_000_000L) {
+                throw invalid("subject delete marker TTL must be at least 1 second");
+            }
+            // Markers carry a TTL and roll up their subject: nats-server turns both on (when not pedantic).
+            c.allowMsgTtl = true;
+            c.allowRollup = true;
+            c.denyPurge = false;
         }
         if (c.mirrorDirect) {
             throw invalid("stream has no mirror but does have mirror direct");
