@@ -183,12 +183,35 @@ public final class HalyardServer {
         return o.storeDir != null ? o.storeDir : Path.of(ServerOptions.DEFAULT_STORE_DIR);
     }
 
+    /** {@code max_memory_store}, else nats-server's default: 75% of the memory (the heap, where memory streams live). */
+    public static long maxMemoryStore(ServerOptions o) {
+        return o.maxMemoryStore > 0 ? o.maxMemoryStore : Runtime.getRuntime().maxMemory() / 4 * 3;
+    }
+
+    /** {@code max_file_store}, else nats-server's default: 75% of the free space where streams are stored. */
+    public static long maxFileStore(ServerOptions o) {
+        if (o.maxFileStore > 0) {
+            return o.maxFileStore;
+        }
+        for (Path p = storeDirectory(o).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (java.nio.file.Files.exists(p)) {
+                try {
+                    return java.nio.file.Files.getFileStore(p).getUsableSpace() / 4 * 3;
+                } catch (java.io.IOException e) {
+                    return -1; // unknown: not limited
+                }
+            }
+        }
+        return -1;
+    }
+
     private void startJetStream() {
         if (!options.jetStream) {
             return;
         }
         Path dir = storeDirectory(options);
-        jetStream = new JetStream(broker, dir, EpochClock.SYSTEM).start();
+        jetStream = new JetStream(broker, dir, EpochClock.SYSTEM)
+                .storageLimits(maxMemoryStore(options), maxFileStore(options)).start();
         LOG.log(System.Logger.Level.INFO, "JetStream enabled, storing in {0}", dir.toAbsolutePath());
     }
 

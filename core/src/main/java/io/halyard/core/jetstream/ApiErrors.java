@@ -99,6 +99,12 @@ public final class ApiErrors {
     /** JSStreamExpectedLastSeqPerSubjectInvalid. */
     public static final ApiError EXPECTED_LAST_SUBJECT_SEQ_INVALID =
             new ApiError(400, 10193, "missing sequence for expected last sequence per subject");
+    /** JSInsufficientResourcesErr: a publish when the server's storage limit is used up. */
+    public static final ApiError INSUFFICIENT_RESOURCES = new ApiError(503, 10023, "insufficient resources");
+    /** JSStorageResourcesExceededErr: a file stream's max_bytes does not fit in max_file_store. */
+    public static final ApiError STORAGE_RESOURCES_EXCEEDED = new ApiError(500, 10047, "insufficient storage resources available");
+    /** JSMemoryResourcesExceededErr: a memory stream's max_bytes does not fit in max_memory_store. */
+    public static final ApiError MEMORY_RESOURCES_EXCEEDED = new ApiError(500, 10028, "insufficient memory resources available");
     /** JSMessageTTLDisabledErr. */
     public static final ApiError MESSAGE_TTL_DISABLED = new ApiError(400, 10166, "per-message TTL is disabled");
     /** JSMessageTTLInvalidErr. */

@@ -52,6 +52,8 @@ public final class JetStream implements AutoCloseable {
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final Consumers consumers;
     private final JetStreamApi api;
+    private StorageLimit memoryLimit = new StorageLimit(-1);
+    private StorageLimit fileLimit = new StorageLimit(-1);
 
     /**
      * @param storeDirectory nats-server's {@code store_dir}; streams go under {@code jetstream/$G/streams}
@@ -72,6 +74,16 @@ public final class JetStream implements AutoCloseable {
         this.api = new JetStreamApi(this, broker);
     }
 
+    /**
+     * The server's {@code max_memory_store} and {@code max_file_store} (not positive: unlimited).
+     * Call before {@link #start}.
+     */
+    public JetStream storageLimits(long maxMemoryBytes, long maxFileBytes) {
+        this.memoryLimit = new StorageLimit(maxMemoryBytes);
+        this.fileLimit = new StorageLimit(maxFileBytes);
+        return this;
+    }
+
     /** Reopens the streams found on disk, then starts answering the API. */
     public JetStream start() {
         try {
@@ -82,7 +94,7 @@ public final class JetStream implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("cannot recover streams: " + e.getCause().getMessage(), e.getCause());
         }
-        executor.scheduleWithFixedDelay(this::expireMemoryStreams, 1, 1, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
         consumers.start(executor);
         api.start();
         return this;
@@ -118,13 +130,16 @@ public final class JetStream implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "Cannot list streams in " + streamsDirectory, e);
         }
+        measureUsage();
     }
 
     private Stream open(StreamConfig config, long createdNanos, Path dir) throws IOException {
         StoreOptions options = StoreOptions.defaults(config.isMemory() ? null : dir.resolve(MESSAGES_DIRECTORY))
                 .withLimits(Stream.limits(config)).withClock(clock);
-        return new Stream(broker, executor, clock, config, createdNanos,
+        Stream stream = new Stream(broker, executor, clock, config, createdNanos,
                 listener -> config.isMemory() ? new MemoryStore(options) : FileStore.open(options.withListener(listener)));
+        stream.storageLimit(config.isMemory() ? memoryLimit : fileLimit);
+        return stream;
     }
 
     /** The thread that runs API requests and deferred stream work. */
@@ -199,6 +214,7 @@ public final class JetStream implements AutoCloseable {
             throw new ApiException(ApiErrors.STREAM_NAME_EXISTS);
         }
         checkOverlap(config, null);
+        checkReservation(config, null);
         long created = clock.epochNanos();
         Path dir = streamsDirectory.resolve(config.name);
         Stream stream;
@@ -230,6 +246,7 @@ public final class JetStream implements AutoCloseable {
         }
         StreamConfigRules.checkUpdate(stream.config(), next);
         checkOverlap(next, stream);
+        checkReservation(next, stream);
         next.firstSeq = stream.config().firstSeq;
         if (!next.isMemory()) {
             try {
@@ -265,6 +282,35 @@ public final class JetStream implements AutoCloseable {
         return true;
     }
 
+    /** nats-server's server check: the stream's max_bytes must fit beside what the other streams reserve. */
+    private void checkReservation(StreamConfig config, Stream self) {
+        long reserved = 0;
+        for (Stream other : streams.values()) {
+            if (other != self && other.config().isMemory() == config.isMemory() && other.config().maxBytes > 0) {
+                reserved += other.config().maxBytes;
+            }
+        }
+        if (!(config.isMemory() ? memoryLimit : fileLimit).canReserve(config.maxBytes, reserved)) {
+            throw new ApiException(config.isMemory() ? ApiErrors.MEMORY_RESOURCES_EXCEEDED : ApiErrors.STORAGE_RESOURCES_EXCEEDED);
+        }
+    }
+
+    /** Sums the stores' bytes into the storage limits' usage. */
+    private void measureUsage() {
+        long memory = 0;
+        long file = 0;
+        for (Stream s : streams.values()) {
+            long bytes = s.store().state().bytes();
+            if (s.config().isMemory()) {
+                memory += bytes;
+            } else {
+                file += bytes;
+            }
+        }
+        memoryLimit.used(memory);
+        fileLimit.used(file);
+    }
+
     private void checkOverlap(StreamConfig config, Stream self) {
         for (Stream other : streams.values()) {
             if (other == self) {
@@ -280,8 +326,11 @@ public final class JetStream implements AutoCloseable {
         }
     }
 
-    /** Once a second: max_age of memory streams (file stores do it on their writer thread), per-message TTLs. */
-    private void expireMemoryStreams() {
+    /**
+     * Once a second: max_age of memory streams (file stores do it on their writer thread), per-message
+     * TTLs, then the storage used.
+     */
+    private void housekeeping() {
         long now = clock.epochNanos();
         for (Stream s : streams.values()) {
             try {
@@ -293,6 +342,7 @@ public final class JetStream implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "Expiring messages of stream " + s.name() + " failed", e);
             }
         }
+        measureUsage();
     }
 
     /** Stops the API and closes every stream (file stores complete their writes and fsync). */

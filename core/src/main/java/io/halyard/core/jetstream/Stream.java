@@ -60,6 +60,8 @@ public final class Stream {
     private final List<StreamListener> listeners = new CopyOnWriteArrayList<>();
     /** Per-message TTLs (allow_msg_ttl); the scan position of max_age expiry then done here. */
     private final MessageTtls ttls = new MessageTtls();
+    /** The server's limit for this stream's kind of storage; set once by JetStream before start. */
+    private volatile StorageLimit storageLimit;
     private long ageScanFrom;
     private volatile StreamConfig config;
     private volatile byte[] pubAckPrefix;
@@ -111,6 +113,11 @@ public final class Stream {
     /** The messages. Reads see durable messages only; consumers must not append. */
     public StreamStore store() {
         return store;
+    }
+
+    /** Counts this stream's appends against the server's storage limit and stops them when it is used up. */
+    void storageLimit(StorageLimit limit) {
+        this.storageLimit = limit;
     }
 
     public void addListener(StreamListener listener) {
@@ -247,6 +254,10 @@ public final class Stream {
         if (c.sealed) {
             return reject(reply, ApiErrors.STREAM_SEALED, inline);
         }
+        StorageLimit limit = storageLimit;
+        if (limit != null && limit.exceeded()) {
+            return reject(reply, ApiErrors.INSUFFICIENT_RESOURCES, inline);
+        }
         if (headers != null) {
             String expectedStream = NatsHeaders.get(headers, EXPECTED_STREAM);
             if (expectedStream != null && !expectedStream.isEmpty() && !expectedStream.equals(c.name)) {
@@ -313,9 +324,13 @@ public final class Stream {
         if (c.maxMsgSize >= 0 && (long) headerLength + payload.remaining() > c.maxMsgSize) {
             return reject(reply, ApiErrors.MESSAGE_EXCEEDS_MAXIMUM, inline);
         }
+        int payloadLength = payload.remaining();
         long sequence = store.append(subject, headers == null ? null : ByteBuffer.wrap(headers), payload);
         if (sequence < 0) {
             return reject(reply, storeRejection(sequence), inline);
+        }
+        if (limit != null) {
+            limit.appended(subject, headerLength, payloadLength);
         }
         lastSequence = sequence;
         lastMsgId = msgId == null ? "" : msgId;

@@ -108,27 +108,13 @@ final class Jsz {
     /** The {@code config} object: limits (nats-server's automatic ones when not set) and the store directory. */
     static void config(JsonWriter j, MonitorContext ctx) {
         Path dir = HalyardServer.storeDirectory(ctx.options).resolve("jetstream").toAbsolutePath();
-        long maxMemory = ctx.options.maxMemoryStore > 0 ? ctx.options.maxMemoryStore
-                : Runtime.getRuntime().maxMemory() / 4 * 3;
-        long maxStorage = ctx.options.maxFileStore > 0 ? ctx.options.maxFileStore : usableSpace(dir) / 4 * 3;
+        long maxMemory = HalyardServer.maxMemoryStore(ctx.options);
+        long maxStorage = HalyardServer.maxFileStore(ctx.options);
         j.beginObject("config");
         j.field("max_memory", maxMemory);
         j.field("max_storage", maxStorage);
         j.field("store_dir", dir.toString());
         j.endObject();
-    }
-
-    private static long usableSpace(Path dir) {
-        for (Path p = dir; p != null; p = p.getParent()) {
-            if (Files.exists(p)) {
-                try {
-                    return Files.getFileStore(p).getUsableSpace();
-                } catch (IOException e) {
-                    return 0;
-                }
-            }
-        }
-        return 0;
     }
 
     /** memory, storage, reserved_*, accounts, ha_assets, api, and with {@code counts} streams/consumers/messages/bytes. */
