@@ -234,11 +234,19 @@ public final class Stream {
             return;
         }
         if (rollup != null) {
-            // Whatever was queued (this PubAck, a duplicate's) leaves as soon as it is durable.
-        // A rollup purges what it replaces; the purge waits for the disk, so not on an event loop.
+            // A rollup purges what it replaces; the purge waits for the disk, so not on an event loop.
+            // Its PubAck joins the queue only after the purge, so a client that has it never reads
+            // what the rollup replaced (nats-server purges before answering, too).
             long seq = sequence;
             SubjectFilter filter = rollup.equals("all") ? null : SubjectFilter.of(subject);
-            deferred.execute(() -> purge(filter, seq, 0));
+            deferred.execute(() -> {
+                purge(filter, seq, 0);
+                if (reply != null) {
+                    acks.add(new PendingAcks.Ack(seq, reply, pubAck(seq, false)));
+                }
+                onDurable(store.durableSequence());
+            });
+            return;
         }
         if (inline) {
             onDurable(store.durableSequence());
@@ -340,10 +348,19 @@ public final class Stream {
         if (msgId != null) {
             msgIds.record(msgId, sequence, clock.epochNanos());
         }
-        if (reply != null) {
+        if (reply != null && !rollsUp(headers)) {
             acks.add(new PendingAcks.Ack(sequence, reply, pubAck(sequence, false)));
         }
         return sequence;
+    }
+
+    /** Whether an appended message asks for a rollup (its value was checked before the append). */
+    private static boolean rollsUp(byte[] headers) {
+        if (headers == null) {
+            return false;
+        }
+        String rollup = NatsHeaders.get(headers, ROLLUP);
+        return rollup != null && !rollup.isEmpty();
     }
 
     /** A sequence header's value, or -1 when it is not an unsigned integer. */

@@ -69,6 +69,21 @@ class KeyValueTest {
     }
 
     @Test
+    void shouldHaveRolledUpAKeyWhenItsPurgeReturns() throws Exception {
+        // The purge marker rolls the key up; its PubAck must come after the older revisions are gone.
+        for (int round = 0; round < 20; round++) {
+            String key = "p" + round;
+            for (int i = 0; i < 3; i++) {
+                kv.put(key, ("v" + i).getBytes(StandardCharsets.UTF_8));
+            }
+            kv.purge(key);
+            List<KeyValueEntry> history = kv.history(key);
+            assertEquals(1, history.size(), "round " + round + ": " + history);
+            assertEquals(KeyValueOperation.PURGE, history.get(0).getOperation());
+        }
+    }
+
+    @Test
     void shouldListTheHistoryOfAKey() throws Exception {
         kv.put("k", "1");
         kv.put("k", "2");
