@@ -121,24 +121,29 @@ final class Jsz {
     static void totals(JsonWriter j, JetStream js, boolean counts, int consumers) {
         long memory = 0;
         long storage = 0;
+        long reservedMemory = 0;
+        long reservedStorage = 0;
         long messages = 0;
         List<Stream> all = js.streams();
         for (Stream s : all) {
             StoreState st = s.store().state();
             messages += st.messages();
+            long reserved = Math.max(0, s.config().maxBytes);
             if (s.config().isMemory()) {
                 memory += st.bytes();
+                reservedMemory += reserved;
             } else {
                 storage += st.bytes();
+                reservedStorage += reserved;
             }
         }
         j.field("memory", memory);
         j.field("storage", storage);
-        j.field("reserved_memory", 0);
-        j.field("reserved_storage", 0);
+        j.field("reserved_memory", reservedMemory);
+        j.field("reserved_storage", reservedStorage);
         j.field("accounts", 1);
         j.field("ha_assets", 0);
-        j.beginObject("api").field("total", 0).field("errors", 0).endObject();
+        j.beginObject("api").field("total", js.api().totalRequests()).field("errors", js.api().errorResponses()).endObject();
         if (counts) {
             j.field("streams", all.size());
             j.field("consumers", consumers);

@@ -169,6 +169,13 @@ class MonitoringEndpointsTest {
             assertTrue(jsz.get("streams").asInt() >= 1);
             assertTrue(jsz.get("messages").asLong() >= 3);
             assertTrue(jsz.get("storage").asLong() > 0);
+            assertTrue(jsz.get("api").get("total").asLong() >= 1, "the stream create went through the API");
+            try {
+                jsm.getStreamInfo("NO_SUCH_STREAM");
+            } catch (io.nats.client.JetStreamApiException expected) {
+                // counted as an error response
+            }
+            assertTrue(Http.json(http, "/jsz").get("api").get("errors").asLong() >= 1);
             JsonNode detailed = Http.json(http, "/jsz?streams=true&config=true");
             JsonNode stream = null;
             for (JsonNode s : detailed.get("account_details").get(0).get("stream_detail")) {
