@@ -193,6 +193,11 @@ public final class ApiErrors {
     public static final ApiError PULL_REQUIRES_ACK =
             new ApiError(400, 10084, "consumer in pull mode requires explicit ack policy on workqueue stream");
     /** JSConsumerPullWithRateLimitErr. */
+    /** JSConsumerInvalidSamplingErrF: sample_freq is not a whole percentage. */
+    public static ApiError invalidSampling(String error) {
+        return new ApiError(400, 10095, "failed to parse consumer sampling configuration: " + error);
+    }
+
     public static final ApiError PULL_WITH_RATE_LIMIT = new ApiError(400, 10086, "consumer in pull mode can not have rate limit set");
     /** JSConsumerHBRequiresPushErr. */
     public static final ApiError HEARTBEAT_REQUIRES_PUSH =

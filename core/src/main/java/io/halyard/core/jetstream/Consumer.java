@@ -30,6 +30,8 @@ import java.util.TreeSet;
 final class Consumer {
     static final long FLOW_CONTROL_BYTES = 1 << 20;
     static final int FLOW_CONTROL_MESSAGES = 1024;
+    /** nats-server's default max_payload: rate_limit_bps's burst when the stream has no max_msg_size. */
+    static final long DEFAULT_RATE_BURST_BYTES = 1024 * 1024;
 
     final String stream;
     final String name;
@@ -63,6 +65,12 @@ final class Consumer {
     private long bytesSinceFlowControl;
     private int messagesSinceFlowControl;
     long pausedUntilNanos;
+    /** sample_freq as a percentage (0 = off). */
+    private int samplePercent;
+    /** rate_limit_bps as a token bucket of bytes: the tokens, when last refilled, and its size. */
+    private double rateTokens;
+    private long rateRefilledNanos;
+    private long rateBurstBytes;
     /** The journal of a durable consumer's changes (with {@code state.log}); null otherwise. */
     ConsumerJournal journal;
     boolean dirty = true;
@@ -84,6 +92,7 @@ final class Consumer {
         this.lastActiveNanos = nowNanos;
         this.lastSentNanos = nowNanos;
         this.pausedUntilNanos = config.pauseUntil == null ? 0 : ApiJson.parseTime(config.pauseUntil);
+        configureSamplingAndRate(config, nowNanos);
         if (recovered != null) {
             this.state = recovered;
             for (ConsumerState.Pending p : state.pending.values()) {
@@ -99,6 +108,42 @@ final class Consumer {
         }
         countedThrough = store.state().lastSequence();
         numPending = lastPerSubject.size() + count(cursor + 1, countedThrough);
+    }
+
+    private void configureSamplingAndRate(ConsumerConfig c, long nowNanos) {
+        String percent = c.sampleFrequency.endsWith("%") ? c.sampleFrequency.substring(0, c.sampleFrequency.length() - 1)
+                : c.sampleFrequency;
+        samplePercent = percent.isEmpty() ? 0 : Integer.parseInt(percent); // checked by ConsumerConfigRules
+        // As nats-server: the burst is the stream's max message size, else the default max payload.
+        long maxMessage = store.limits().maxMessageBytes();
+        rateBurstBytes = maxMessage > 0 ? maxMessage : DEFAULT_RATE_BURST_BYTES;
+        rateTokens = rateBurstBytes;
+        rateRefilledNanos = nowNanos;
+    }
+
+    /** Whether this ack is one of the sample_freq percent that publish an ack metric. */
+    boolean shouldSample() {
+        return samplePercent > 0 && (samplePercent >= 100
+                || java.util.concurrent.ThreadLocalRandom.current().nextInt(100) < samplePercent);
+    }
+
+    /**
+     * rate_limit_bps: takes {@code size} bytes from the token bucket, or returns false when the message
+     * must wait (the next tick delivers it). A message larger than the bucket goes when the bucket is full.
+     */
+    private boolean takeRate(long size, long nowNanos) {
+        long bps = config.rateLimitBps;
+        if (bps <= 0) {
+            return true;
+        }
+        double bytesPerNano = bps / 8.0 / 1_000_000_000.0;
+        rateTokens = Math.min(rateBurstBytes, rateTokens + (nowNanos - rateRefilledNanos) * bytesPerNano);
+        rateRefilledNanos = nowNanos;
+        if (rateTokens < size && rateTokens < rateBurstBytes) {
+            return false;
+        }
+        rateTokens -= size;
+        return true;
     }
 
     private static List<SubjectFilter> filtersOf(ConsumerConfig c) {
@@ -234,6 +279,7 @@ final class Consumer {
     void update(ConsumerConfig next, long nowNanos) {
         config = next;
         filters = filtersOf(next);
+        configureSamplingAndRate(next, nowNanos);
         pausedUntilNanos = next.pauseUntil == null ? 0 : ApiJson.parseTime(next.pauseUntil);
         peeked = null;
         dirty = true;
@@ -293,6 +339,9 @@ final class Consumer {
             if (r != null && r.maxBytes > 0 && size > r.remainingBytes) {
                 waiting.tooLarge(r);
                 continue;
+            }
+            if (push && !takeRate(size, nowNanos)) {
+                return; // rate_limit_bps: the timer delivers it when the bucket has refilled
             }
             send(m, push ? config.deliverSubject : r.reply, nowNanos, tracked);
             if (r != null) {

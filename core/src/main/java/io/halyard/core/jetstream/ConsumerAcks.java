@@ -59,6 +59,11 @@ final class ConsumerAcks {
 
     private void ack(long streamSeq, long nowNanos) {
         ConsumerState state = consumer.state;
+        ConsumerState.Pending pending = state.pending.get(streamSeq);
+        if (pending != null && consumer.shouldSample()) {
+            advisories.ackSample(streamSeq, pending.consumerSequence, state.deliveries(streamSeq),
+                    nowNanos - pending.deliveredNanos, nowNanos);
+        }
         switch (consumer.config.ackPolicy) {
             case "explicit" -> {
                 if (state.ack(streamSeq, nowNanos)) {

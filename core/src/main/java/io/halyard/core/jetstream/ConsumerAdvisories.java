@@ -6,13 +6,15 @@ import java.util.UUID;
 
 /**
  * The consumer advisories nats-server publishes on {@code $JS.EVENT.ADVISORY.CONSUMER.*}: a message
- * that reached max_deliver, and one the client terminated with {@code +TERM}.
+ * that reached max_deliver, and one the client terminated with {@code +TERM}; and the ack samples of
+ * {@code sample_freq} on {@code $JS.EVENT.METRIC.CONSUMER.ACK.<stream>.<consumer>}.
  *
  * <p>Not thread-safe: used on the JetStream thread.
  */
 final class ConsumerAdvisories {
     static final String MAX_DELIVERIES = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.";
     static final String TERMINATED = "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.";
+    static final String ACK_METRIC = "$JS.EVENT.METRIC.CONSUMER.ACK.";
 
     private final ConsumerOutput out;
     private final String stream;
@@ -37,6 +39,14 @@ final class ConsumerAdvisories {
             j.put("reason", reason);
         }
         out.publish(TERMINATED + stream + "." + consumer, null, null, ApiJson.bytes(j));
+    }
+
+    /** A sampled ack (sample_freq): how long after its delivery the message was acknowledged. */
+    void ackSample(long streamSeq, long consumerSeq, int deliveries, long ackTimeNanos, long nowNanos) {
+        ObjectNode j = base("io.nats.jetstream.metric.v1.consumer_ack", nowNanos);
+        j.put("consumer_seq", consumerSeq).put("stream_seq", streamSeq).put("ack_time", ackTimeNanos)
+                .put("deliveries", deliveries);
+        out.publish(ACK_METRIC + stream + "." + consumer, null, null, ApiJson.bytes(j));
     }
 
     private ObjectNode base(String type, long nowNanos) {

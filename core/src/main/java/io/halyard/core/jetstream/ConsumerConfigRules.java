@@ -76,6 +76,17 @@ final class ConsumerConfigRules {
         if (c.replicas < 0) {
             throw new ApiException(ApiErrors.REPLICAS_NEGATIVE);
         }
+        if (!c.sampleFrequency.isEmpty()) {
+            String percent = c.sampleFrequency.endsWith("%")
+                    ? c.sampleFrequency.substring(0, c.sampleFrequency.length() - 1) : c.sampleFrequency;
+            try {
+                if (Integer.parseInt(percent) < 0) {
+                    throw new ApiException(ApiErrors.invalidSampling("<nil>")); // nats-server prints its nil error
+                }
+            } catch (NumberFormatException e) {
+                throw new ApiException(ApiErrors.invalidSampling("strconv.Atoi: parsing \"" + percent + "\": invalid syntax"));
+            }
+        }
         for (long b : c.backoffNanos) {
             if (b < 0) {
                 throw new ApiException(ApiErrors.BACKOFF_NEGATIVE);

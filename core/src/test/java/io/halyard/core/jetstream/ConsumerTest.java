@@ -487,4 +487,48 @@ class ConsumerTest {
         assertEquals("500ms", GoDuration.format(500_000_000L));
         assertEquals(2 * SECOND, GoDuration.parse("2s"));
     }
+    @Test
+    void shouldPublishAnAckMetricForSampledAcks() {
+        publish("a", "x");
+        ConsumerConfig config = pull("explicit");
+        config.sampleFrequency = "100%";
+        Consumer c = consumer(config);
+        c.pull(request("{\"batch\":1}"), now);
+        out.take();
+        now += 250_000_000L;
+        c.acks.onAck(1, 1, new byte[0], null, now);
+        Sent metric = out.take().stream().filter(s -> s.to().startsWith("$JS.EVENT.METRIC.")).findFirst().orElseThrow();
+        assertEquals("$JS.EVENT.METRIC.CONSUMER.ACK.S.C", metric.to());
+        assertTrue(metric.payload().contains("\"type\":\"io.nats.jetstream.metric.v1.consumer_ack\""), metric.payload());
+        assertTrue(metric.payload().contains("\"ack_time\":250000000"), metric.payload());
+        assertTrue(metric.payload().contains("\"stream_seq\":1"), metric.payload());
+    }
+
+    @Test
+    void shouldRefuseASampleFrequencyThatIsNotAPercentage() {
+        ConsumerConfig config = pull("explicit");
+        config.sampleFrequency = "often";
+        ApiException e = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> consumer(config));
+        assertTrue(e.getMessage().contains("failed to parse consumer sampling configuration"), e.getMessage());
+    }
+
+    @Test
+    void shouldDeliverAPushConsumerNoFasterThanItsRateLimit() {
+        String payload = "p".repeat(100 * 1024);
+        for (int i = 0; i < 30; i++) {
+            publish("a", payload);
+        }
+        ConsumerConfig config = new ConsumerConfig();
+        config.deliverSubject = "deliver";
+        config.ackPolicy = "none";
+        config.rateLimitBps = 8L * 1024 * 1024; // 1 MiB/s, and a burst of 1 MiB (no max_msg_size)
+        Consumer c = consumer(config);
+        c.deliver(now);
+        int burst = out.take().size();
+        assertTrue(burst >= 9 && burst <= 11, "about a burst's worth at once: " + burst);
+        now += SECOND / 2;
+        c.tick(now);
+        int halfSecond = out.take().size();
+        assertTrue(halfSecond >= 4 && halfSecond <= 6, "about half a MiB in half a second: " + halfSecond);
+    }
 }

@@ -201,6 +201,26 @@ class JetStreamConsumersTest {
     }
 
     @Test
+    void shouldPublishAckMetricsAtTheSampleFrequency() throws Exception {
+        io.nats.client.Subscription metrics = nc.subscribe("$JS.EVENT.METRIC.CONSUMER.ACK.ORDERS.sampled");
+        nc.flush(Duration.ofSeconds(1));
+        publish(1);
+        jsm.addOrUpdateConsumer("ORDERS", ConsumerConfiguration.builder().durable("sampled").ackPolicy(AckPolicy.Explicit)
+                .sampleFrequency("100%").build());
+        JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind("ORDERS", "sampled"));
+        sub.fetch(1, Duration.ofSeconds(1)).get(0).ackSync(Duration.ofSeconds(2));
+        Message metric = metrics.nextMessage(Duration.ofSeconds(3));
+        assertNotNull(metric);
+        JsonNode j = JSON.readTree(metric.getData());
+        assertEquals("io.nats.jetstream.metric.v1.consumer_ack", j.get("type").asText());
+        assertEquals(1, j.get("stream_seq").asLong());
+        assertTrue(j.get("ack_time").asLong() > 0);
+        JetStreamApiException bad = assertThrows(JetStreamApiException.class, () -> jsm.addOrUpdateConsumer("ORDERS",
+                ConsumerConfiguration.builder().durable("badsample").sampleFrequency("often").build()));
+        assertEquals(10095, bad.getApiErrorCode());
+    }
+
+    @Test
     void shouldDeliverToSyncAndAsyncPushSubscriptions() throws Exception {
         publish(3);
         JetStreamSubscription sync = js.subscribe("orders.>", PushSubscribeOptions.builder().durable("push").build());
