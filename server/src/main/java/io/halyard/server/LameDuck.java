@@ -58,7 +58,8 @@ final class LameDuck implements Runnable {
         try {
             server.stopAccepting();
             broker.enterLameDuckMode();
-            if (pause(graceNanos)) {
+            // As nats-server: with no client to drain there is nothing to wait for.
+            if (!broker.clients().isEmpty() && pause(graceNanos)) {
                 closeGradually(broker);
             }
         } catch (RuntimeException e) {

@@ -159,20 +159,27 @@ public final class Main {
         // Like nats-server, SIGTERM and SIGINT stop the server and exit with 0. Stopping in the
         // handler, before System.exit, also keeps the shutdown log: once the JVM's shutdown hooks
         // run, java.util.logging's own hook may already have closed the log handlers.
-        trap("TERM", "terminated", () -> {
-            stop.run();
+        // In Kubernetes (or with lame_duck_on_sigterm) SIGTERM drains instead, as SIGUSR2 does: the
+        // kubelet stops a pod with SIGTERM, and clients should move to other pods gradually.
+        Runnable lameDuck = () -> server.enterLameDuckMode(() -> {
+            files.deletePortsFile();
             System.exit(0);
         });
+        if (Boolean.TRUE.equals(options.lameDuckOnSigterm)) {
+            trap("TERM", "terminated", lameDuck);
+        } else {
+            trap("TERM", "terminated", () -> {
+                stop.run();
+                System.exit(0);
+            });
+        }
         trap("INT", "interrupt", () -> {
             stop.run();
             System.exit(0);
         });
         // SIGUSR2 (--signal ldm), as nats-server: lame-duck mode drains the clients over
         // lame_duck_duration, then stops and exits 0; a second SIGUSR2 closes what remains at once.
-        trap("USR2", "user defined signal 2", () -> server.enterLameDuckMode(() -> {
-            files.deletePortsFile();
-            System.exit(0);
-        }));
+        trap("USR2", "user defined signal 2", lameDuck);
         // For any other way the JVM ends (System.exit elsewhere, or signals that cannot be trapped).
         Runtime.getRuntime().addShutdownHook(new Thread(stop, "halyard-shutdown"));
         try {

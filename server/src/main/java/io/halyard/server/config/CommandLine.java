@@ -233,6 +233,9 @@ public final class CommandLine {
             options = new ServerOptions();
         }
         parsed.applyTo(options, authTimeoutSet);
+        if (options.lameDuckOnSigterm == null) {
+            options.lameDuckOnSigterm = env.containsKey("KUBERNETES_SERVICE_HOST");
+        }
         return options;
     }
 

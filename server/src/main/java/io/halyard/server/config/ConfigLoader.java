@@ -124,6 +124,9 @@ public final class ConfigLoader {
             case "ws":
                 webSocket(f);
                 break;
+            case "halyard":
+                halyard(f);
+                break;
             default:
                 accountsPresent |= f.name().equals("accounts");
                 unsupportedOrUnknown(f, RecognisedOptions.TOP_LEVEL, options.warnings);
@@ -258,6 +261,17 @@ public final class ConfigLoader {
             }
         }
         options.jetStream = enable;
+    }
+
+    /** Halyard's own options, in a block of their own so a nats-server config stays recognisable. */
+    private void halyard(ConfField f) {
+        for (ConfEntry e : f.map().entries()) {
+            ConfField g = new ConfField(f.path(), e);
+            switch (g.name()) {
+                case "lame_duck_on_sigterm": options.lameDuckOnSigterm = g.bool(); break;
+                default: unsupportedOrUnknown(g, java.util.Set.of(), options.warnings);
+            }
+        }
     }
 
     private static boolean enabledOrDisabled(ConfField f) {

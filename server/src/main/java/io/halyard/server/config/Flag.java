@@ -59,6 +59,9 @@ enum Flag {
     LOG(Kind.STRING, "FILE", "write the log to FILE", (o, v) -> o.options.logFile = Path.of(v), "l", "log"),
     PID(Kind.STRING, "FILE", "write the process id to FILE", (o, v) -> o.options.pidFile = Path.of(v),
             "P", "pid"),
+    LAME_DUCK_ON_SIGTERM(Kind.BOOL, null,
+            "SIGTERM starts lame-duck mode instead of stopping at once (default: on in Kubernetes)",
+            (o, v) -> o.options.lameDuckOnSigterm = bool(v), "lame_duck_on_sigterm"),
     PORTS_FILE_DIR(Kind.STRING, "DIR", "write the ports file (<name>_<pid>.ports) into DIR",
             (o, v) -> o.options.portsFileDir = Path.of(v), "ports_file_dir"),
 

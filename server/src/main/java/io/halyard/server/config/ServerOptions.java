@@ -39,6 +39,12 @@ public final class ServerOptions {
     public Duration authTimeout = Duration.ofSeconds(2);
     public Duration lameDuckDuration = Duration.ofMinutes(2);
     public Duration lameDuckGracePeriod = Duration.ofSeconds(10);
+    /**
+     * Whether SIGTERM starts lame-duck mode (Kubernetes stops a pod with SIGTERM) rather than stopping
+     * at once as nats-server does. Null until loaded: then on when running in Kubernetes
+     * ({@code KUBERNETES_SERVICE_HOST} is set), else off.
+     */
+    public Boolean lameDuckOnSigterm;
 
     // --- authorization --------------------------------------------------------------------------
     /** Single-user auth ({@code authorization { user, password }} or {@code --user/--pass}). */
