@@ -1,6 +1,7 @@
 package io.halyard.cli;
 
 import io.halyard.cli.bench.BenchCommand;
+import io.halyard.cli.format.ErrorReport;
 import io.halyard.cli.messaging.PubCommand;
 import io.halyard.cli.messaging.ReplyCommand;
 import io.halyard.cli.messaging.ReqCommand;
@@ -11,11 +12,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code halyard} command line. Subcommands live in packages by concern: {@code messaging}
- * (pub, sub, req, reply on jnats) and {@code bench}; stream/consumer/kv administration will join them.
+ * The {@code halyard} command line. Subcommands live in packages by concern: {@code messaging} (pub, sub,
+ * req, reply on jnats) and {@code bench}; stream/consumer/kv administration will join them. Connection
+ * options are shared ({@code connection}), and so is how results and errors are written ({@code format}).
+ *
+ * <p>Exit codes: 0 success, 1 a command failed (one line on stderr says why), 2 a usage error.
  */
 @Command(name = "halyard", mixinStandardHelpOptions = true, versionProvider = HalyardCli.Version.class,
-        description = "Command line for Halyard, a NATS-compatible message broker.",
+        description = "Command line for Halyard, a NATS-compatible message broker (works with any NATS server).",
         subcommands = {PubCommand.class, SubCommand.class, ReqCommand.class, ReplyCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class HalyardCli implements Runnable {
@@ -24,13 +28,30 @@ public final class HalyardCli implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        // Later values of an option win, so scripts can pass defaults and let users override them.
-        System.exit(new CommandLine(new HalyardCli()).setOverwrittenOptionsAllowed(true).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it: error reporting, exit codes and option rules included. */
+    public static CommandLine commandLine() {
+        ErrorReport errors = new ErrorReport();
+        CommandLine cli = new CommandLine(new HalyardCli())
+                // Later values of an option win, so scripts can pass defaults and let users override them.
+                .setOverwrittenOptionsAllowed(true)
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
+        abbreviateSynopsis(cli);
+        return cli;
+    }
+
+    /** "Usage: halyard stream add [OPTIONS] [STREAM]": every command has the dozen connection options. */
+    private static void abbreviateSynopsis(CommandLine command) {
+        command.getCommandSpec().usageMessage().abbreviateSynopsis(true);
+        command.getSubcommands().values().forEach(HalyardCli::abbreviateSynopsis);
     }
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand, e.g. 'halyard bench --help'.");
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand, e.g. 'halyard pub --help'");
     }
 
     /** The version from the jar manifest when packaged, else "development". */

@@ -2,17 +2,17 @@ package io.halyard.cli.messaging;
 
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /** Writes a received message for people: a heading line, its headers, then its payload as UTF-8. */
 final class MessagePrinter {
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean raw;
 
     /** @param raw print only payloads, one per line */
-    MessagePrinter(PrintStream out, boolean raw) {
+    MessagePrinter(PrintWriter out, boolean raw) {
         this.out = out;
         this.raw = raw;
     }

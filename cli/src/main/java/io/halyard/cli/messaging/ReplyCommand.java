@@ -1,5 +1,6 @@
 package io.halyard.cli.messaging;
 
+import io.halyard.cli.connection.ConnectionOptions;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
@@ -8,8 +9,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code halyard reply SUBJECT [BODY]}: a responder that answers each request with BODY, or echoes it. */
 @Command(name = "reply", mixinStandardHelpOptions = true, description = "Answer requests on a subject.")
@@ -17,6 +20,9 @@ public final class ReplyCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", description = "Subject to serve.")
     String subject;
@@ -38,19 +44,19 @@ public final class ReplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MessagePrinter printer = new MessagePrinter(System.out, false);
+        MessagePrinter printer = new MessagePrinter(spec.commandLine().getOut(), false);
         try (Connection nc = connection.connect()) {
             Subscription sub = nc.subscribe(subject, queue);
             nc.flush(Duration.ofSeconds(5));
-            System.err.printf("answering requests on %s (queue %s)%n", subject, queue);
+            spec.commandLine().getErr().printf("answering requests on %s (queue %s)%n", subject, queue);
             long served = 0;
             while (count == 0 || served < count) {
                 Message request = sub.nextMessage(Duration.ofSeconds(1));
                 if (request == null || request.getReplyTo() == null) {
                     continue;
                 }
-                byte[] data = body == null ? request.getData() : ConnectionOptions.utf8(body);
-                nc.publish(request.getReplyTo(), ConnectionOptions.headers(headers), data);
+                byte[] data = body == null ? request.getData() : MessageParts.utf8(body);
+                nc.publish(request.getReplyTo(), MessageParts.headers(headers), data);
                 served++;
                 if (!quiet) {
                     printer.print(served, request);

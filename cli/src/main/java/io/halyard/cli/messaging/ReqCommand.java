@@ -1,5 +1,7 @@
 package io.halyard.cli.messaging;
 
+import io.halyard.cli.connection.ConnectionOptions;
+import io.halyard.cli.format.CommandFailure;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import java.time.Duration;
@@ -11,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code halyard req SUBJECT [BODY]}: sends a request and prints the reply, or says why there is none. */
 @Command(name = "req", mixinStandardHelpOptions = true, description = "Send a request and print the reply.")
@@ -20,6 +24,9 @@ public final class ReqCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", description = "Subject to send the request to.")
     String subject;
@@ -41,20 +48,24 @@ public final class ReqCommand implements Callable<Integer> {
         Duration timeout = Duration.ofMillis((long) (timeoutSeconds * 1000));
         try (Connection nc = connection.connect()) {
             long start = System.nanoTime();
-            Message reply = nc.requestWithTimeout(subject, ConnectionOptions.headers(headers),
-                    ConnectionOptions.utf8(body), timeout).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            Message reply = nc.requestWithTimeout(subject, MessageParts.headers(headers),
+                    MessageParts.utf8(body), timeout).get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
             long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
             if (!raw) {
-                System.err.printf("reply in %d µs%n", micros);
+                spec.commandLine().getErr().printf("reply in %d µs%n", micros);
             }
-            new MessagePrinter(System.out, raw).print(1, reply);
+            new MessagePrinter(spec.commandLine().getOut(), raw).print(1, reply);
             return 0;
         } catch (CancellationException | ExecutionException e) {
-            // jnats cancels the request future when the server answers "503 no responders".
-            System.err.println("no reply: no responders on " + subject);
+            // jnats cancels the request future when the server answers "503 no responders", and when its
+            // own timer fires first ("response not registered in time").
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("not registered in time")) {
+                throw new CommandFailure(String.format("no reply within %.1f s", timeoutSeconds));
+            }
+            throw new CommandFailure("no reply: no responders on " + subject);
         } catch (TimeoutException e) {
-            System.err.printf("no reply within %.1f s%n", timeoutSeconds);
+            throw new CommandFailure(String.format("no reply within %.1f s", timeoutSeconds));
         }
-        return 1;
     }
 }

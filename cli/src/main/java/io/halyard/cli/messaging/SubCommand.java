@@ -1,5 +1,6 @@
 package io.halyard.cli.messaging;
 
+import io.halyard.cli.connection.ConnectionOptions;
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
@@ -7,8 +8,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code halyard sub SUBJECT}: prints messages until --count is reached, --timeout passes idle, or Ctrl-C. */
 @Command(name = "sub", mixinStandardHelpOptions = true, description = "Subscribe and print messages.")
@@ -16,6 +19,9 @@ public final class SubCommand implements Callable<Integer> {
 
     @Mixin
     ConnectionOptions connection;
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", description = "Subject to subscribe to; wildcards * and > allowed.")
     String subject;
@@ -34,11 +40,11 @@ public final class SubCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MessagePrinter printer = new MessagePrinter(System.out, raw);
+        MessagePrinter printer = new MessagePrinter(spec.commandLine().getOut(), raw);
         try (Connection nc = connection.connect()) {
             Subscription sub = queue == null ? nc.subscribe(subject) : nc.subscribe(subject, queue);
             nc.flush(Duration.ofSeconds(5));
-            System.err.printf("listening on %s%s%n", subject, queue == null ? "" : " (queue " + queue + ")");
+            spec.commandLine().getErr().printf("listening on %s%s%n", subject, queue == null ? "" : " (queue " + queue + ")");
             Duration wait = idleSeconds > 0 ? Duration.ofMillis((long) (idleSeconds * 1000)) : Duration.ofSeconds(1);
             long received = 0;
             while (count == 0 || received < count) {
