@@ -198,6 +198,27 @@ public final class ApiErrors {
         return new ApiError(400, 10095, "failed to parse consumer sampling configuration: " + error);
     }
 
+    /** JSConsumerPushWithPriorityGroupErr. */
+    public static final ApiError PUSH_WITH_PRIORITY_GROUP =
+            new ApiError(400, 10178, "priority groups can not be used with push consumers");
+    /** JSConsumerPriorityPolicyWithoutGroup. */
+    public static final ApiError PRIORITY_POLICY_WITHOUT_GROUP =
+            new ApiError(400, 10159, "Setting PriorityPolicy requires at least one PriorityGroup to be set");
+    /** JSConsumerEmptyGroupName. */
+    public static final ApiError EMPTY_GROUP_NAME = new ApiError(400, 10161, "Group name cannot be an empty string");
+    /** JSConsumerInvalidGroupNameErr. */
+    public static final ApiError INVALID_GROUP_NAME = new ApiError(400, 10162,
+            "Valid priority group name must match A-Z, a-z, 0-9, -_/=)+ and may not exceed 16 characters");
+    /** JSConsumerPriorityGroupWithPolicyNone. */
+    public static final ApiError PRIORITY_GROUP_WITH_POLICY_NONE =
+            new ApiError(400, 10196, "consumer can not have priority groups when policy is none");
+    /** JSConsumerPinnedTTLWithoutPriorityPolicyNone. */
+    public static final ApiError PINNED_TTL_WITHOUT_POLICY =
+            new ApiError(400, 10197, "PinnedTTL cannot be set when PriorityPolicy is none");
+    /** JSConsumerInvalidPriorityGroupErr: UNPIN for a group the consumer does not have. */
+    public static final ApiError INVALID_PRIORITY_GROUP =
+            new ApiError(400, 10160, "Provided priority group does not exist for this consumer");
+
     public static final ApiError PULL_WITH_RATE_LIMIT = new ApiError(400, 10086, "consumer in pull mode can not have rate limit set");
     /** JSConsumerHBRequiresPushErr. */
     public static final ApiError HEARTBEAT_REQUIRES_PUSH =

@@ -30,6 +30,8 @@ import java.util.TreeSet;
 final class Consumer {
     static final long FLOW_CONTROL_BYTES = 1 << 20;
     static final int FLOW_CONTROL_MESSAGES = 1024;
+    /** ADR-42: the pin id a pinned client's deliveries carry. */
+    static final String PIN_ID_HEADER = "Nats-Pin-Id";
     /** nats-server's default max_payload: rate_limit_bps's burst when the stream has no max_msg_size. */
     static final long DEFAULT_RATE_BURST_BYTES = 1024 * 1024;
 
@@ -87,7 +89,7 @@ final class Consumer {
         this.retention = retention;
         this.advisories = new ConsumerAdvisories(out, stream, config.name);
         this.acks = new ConsumerAcks(this, advisories);
-        this.waiting = new PullQueue(out);
+        this.waiting = new PullQueue(out, advisories);
         this.filters = filtersOf(config);
         this.lastActiveNanos = nowNanos;
         this.lastSentNanos = nowNanos;
@@ -254,6 +256,21 @@ final class Consumer {
         return waiting.size();
     }
 
+    /** The pinned client's id ("" when none) and since when, for consumer info. */
+    String pinId() {
+        return waiting.pinId();
+    }
+
+    long pinnedNanos() {
+        return waiting.pinnedNanos();
+    }
+
+    /** An UNPIN request: the next request without an id gets a new pin. */
+    void unpin(String group, long nowNanos) {
+        waiting.unpin(group, "admin", nowNanos);
+        deliver(nowNanos);
+    }
+
     boolean isDeleted() {
         return deleted;
     }
@@ -299,7 +316,7 @@ final class Consumer {
             out.publish(r.reply, null, ConsumerStatus.PUSH_BASED, ConsumerStatus.EMPTY);
             return;
         }
-        waiting.admit(r, config);
+        waiting.admit(r, config, nowNanos);
         deliver(nowNanos);
     }
 
@@ -321,7 +338,7 @@ final class Consumer {
                 if (flowControlStalled()) {
                     return;
                 }
-            } else if ((r = waiting.first(nowNanos)) == null) {
+            } else if ((r = waiting.next(nowNanos, config, numPending, state.pending.size())) == null) {
                 return;
             }
             StoredMessage m = peek();
@@ -343,9 +360,9 @@ final class Consumer {
             if (push && !takeRate(size, nowNanos)) {
                 return; // rate_limit_bps: the timer delivers it when the bucket has refilled
             }
-            send(m, push ? config.deliverSubject : r.reply, nowNanos, tracked);
+            send(m, push ? config.deliverSubject : r.reply, nowNanos, tracked, r == null ? "" : r.pinId);
             if (r != null) {
-                waiting.delivered(r, size, nowNanos);
+                waiting.delivered(r, size, nowNanos, config);
             } else if (config.flowControl) {
                 bytesSinceFlowControl += size;
                 messagesSinceFlowControl++;
@@ -414,7 +431,7 @@ final class Consumer {
         return peeked = m;
     }
 
-    private void send(StoredMessage m, String to, long nowNanos, boolean tracked) {
+    private void send(StoredMessage m, String to, long nowNanos, boolean tracked, String pinId) {
         long seq = m.sequence();
         long consumerSeq;
         int deliveries;
@@ -444,6 +461,9 @@ final class Consumer {
         if (config.headersOnly) {
             headers = NatsHeaders.append(headers, "Nats-Msg-Size", Integer.toString(payload.length));
             payload = ConsumerStatus.EMPTY;
+        }
+        if (!pinId.isEmpty()) {
+            headers = NatsHeaders.append(headers, PIN_ID_HEADER, pinId);
         }
         out.publishTo(to, m.subject(), reply, headers, payload);
         lastSentNanos = nowNanos;

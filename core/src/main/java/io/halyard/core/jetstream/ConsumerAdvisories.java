@@ -15,6 +15,8 @@ final class ConsumerAdvisories {
     static final String MAX_DELIVERIES = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.";
     static final String TERMINATED = "$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.";
     static final String ACK_METRIC = "$JS.EVENT.METRIC.CONSUMER.ACK.";
+    static final String PINNED = "$JS.EVENT.ADVISORY.CONSUMER.PINNED.";
+    static final String UNPINNED = "$JS.EVENT.ADVISORY.CONSUMER.UNPINNED.";
 
     private final ConsumerOutput out;
     private final String stream;
@@ -39,6 +41,20 @@ final class ConsumerAdvisories {
             j.put("reason", reason);
         }
         out.publish(TERMINATED + stream + "." + consumer, null, null, ApiJson.bytes(j));
+    }
+
+    /** ADR-42: a pull request was given the pin of a pinned_client group. */
+    void pinned(String group, String pinId, long nowNanos) {
+        ObjectNode j = base("io.nats.jetstream.advisory.v1.consumer_group_pinned", nowNanos);
+        j.put("account", JetStream.GLOBAL_ACCOUNT).put("group", group).put("pinned_id", pinId);
+        out.publish(PINNED + stream + "." + consumer, null, null, ApiJson.bytes(j));
+    }
+
+    /** ADR-42: the pin was dropped ({@code admin} or {@code timeout}). */
+    void unpinned(String group, String reason, long nowNanos) {
+        ObjectNode j = base("io.nats.jetstream.advisory.v1.consumer_group_unpinned", nowNanos);
+        j.put("account", JetStream.GLOBAL_ACCOUNT).put("group", group).put("reason", reason);
+        out.publish(UNPINNED + stream + "." + consumer, null, null, ApiJson.bytes(j));
     }
 
     /** A sampled ack (sample_freq): how long after its delivery the message was acknowledged. */

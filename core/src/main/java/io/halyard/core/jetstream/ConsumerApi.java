@@ -37,6 +37,7 @@ final class ConsumerApi {
         api.register("CONSUMER.LIST", 1, 1, V1 + "consumer_list_response", c::list);
         api.register("CONSUMER.DELETE", 2, 2, V1 + "consumer_delete_response", c::delete);
         api.register("CONSUMER.PAUSE", 2, 2, V1 + "consumer_pause_response", c::pause);
+        api.register("CONSUMER.UNPIN", 2, 2, V1 + "consumer_unpin_response", c::unpin);
         // Like nats-server, where the consumer itself subscribes to its MSG.NEXT subject: a request for
         // a consumer that does not exist gets no responders.
         api.registerRaw("CONSUMER.MSG.NEXT", 2, 2, args -> js.consumers().get(args.get(0), args.get(1)) != null, c::next);
@@ -211,6 +212,22 @@ final class ConsumerApi {
         if (paused) {
             response.put("pause_remaining", c.pausedUntilNanos - now);
         }
+    }
+
+    /** ADR-42 {@code CONSUMER.UNPIN.<stream>.<consumer>} with {@code {"group":…}}: drops the pin. */
+    private void unpin(ApiRequest request, ObjectNode response) {
+        Consumer c = lookup(request);
+        String group = ApiJson.parseObject(request.body()).path("group").asText("");
+        if (group.isEmpty()) {
+            throw new ApiException(ApiErrors.invalidJson("consumer group not specified"));
+        }
+        if (!ConsumerConfigRules.isValidGroupName(group)) {
+            throw new ApiException(ApiErrors.INVALID_GROUP_NAME);
+        }
+        if (!c.config.priorityGroups.contains(group)) {
+            throw new ApiException(ApiErrors.INVALID_PRIORITY_GROUP);
+        }
+        c.unpin(group, js.clock().epochNanos());
     }
 
     private void next(ApiRequest request) {

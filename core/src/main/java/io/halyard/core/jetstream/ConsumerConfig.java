@@ -49,6 +49,10 @@ public final class ConsumerConfig {
     public boolean memStorage;
     public String pauseUntil;
     public Map<String, String> metadata = new LinkedHashMap<>();
+    /** ADR-42 priority groups: the group names, the policy and the pinned client's timeout. */
+    public List<String> priorityGroups = new ArrayList<>();
+    public String priorityPolicy = "none";
+    public long pinnedTtlNanos;
 
     /** Parses the {@code config} object of a create request; type errors are invalid JSON (10025). */
     public static ConsumerConfig fromJson(ObjectNode j) {
@@ -96,6 +100,14 @@ public final class ConsumerConfig {
         c.replicas = number(j, "num_replicas");
         c.memStorage = bool(j, "mem_storage");
         c.pauseUntil = text(j, "pause_until", null);
+        JsonNode groups = j.get("priority_groups");
+        if (groups != null && groups.isArray()) {
+            for (JsonNode g : groups) {
+                c.priorityGroups.add(g.asText());
+            }
+        }
+        c.priorityPolicy = oneOf(j, "priority_policy", "none", "none", "overflow", "pinned_client", "prioritized");
+        c.pinnedTtlNanos = number(j, "priority_timeout");
         JsonNode metadata = j.get("metadata");
         if (metadata != null && metadata.isObject()) {
             metadata.fields().forEachRemaining(e -> c.metadata.put(e.getKey(), e.getValue().asText()));
@@ -167,6 +179,16 @@ public final class ConsumerConfig {
         }
         if (maxRequestBatch > 0) {
             j.put("max_batch", maxRequestBatch);
+        }
+        if (!priorityGroups.isEmpty()) {
+            ArrayNode g = j.putArray("priority_groups");
+            priorityGroups.forEach(g::add);
+        }
+        if (!priorityPolicy.equals("none")) {
+            j.put("priority_policy", priorityPolicy);
+        }
+        if (pinnedTtlNanos > 0) {
+            j.put("priority_timeout", pinnedTtlNanos);
         }
         if (maxRequestExpiresNanos > 0) {
             j.put("max_expires", maxRequestExpiresNanos);

@@ -16,6 +16,8 @@ final class ConsumerConfigRules {
     static final long DEFAULT_ACK_WAIT_NANOS = 30_000_000_000L;
     static final long DEFAULT_MAX_ACK_PENDING = 1000;
     static final long DEFAULT_MAX_WAITING = 512;
+    /** nats-server's JsDefaultPinnedTTL: a pinned client that sends no request for this long loses the pin. */
+    static final long DEFAULT_PINNED_TTL_NANOS = 120_000_000_000L;
     static final long DEFAULT_EPHEMERAL_INACTIVE_NANOS = 5_000_000_000L;
     static final int MAX_DESCRIPTION = 4 * 1024;
     static final int MAX_NAME = 255;
@@ -25,6 +27,12 @@ final class ConsumerConfigRules {
 
     /** Fills nats-server's defaults into {@code c} for a consumer of {@code stream}. */
     static void applyDefaults(ConsumerConfig c, StreamConfig stream) {
+        if (c.pinnedTtlNanos < 0) {
+            c.pinnedTtlNanos = 0;
+        }
+        if (c.priorityPolicy.equals("pinned_client") && c.pinnedTtlNanos == 0) {
+            c.pinnedTtlNanos = DEFAULT_PINNED_TTL_NANOS;
+        }
         if (c.maxDeliver == 0 || c.maxDeliver < -1) {
             c.maxDeliver = -1;
         }
@@ -76,6 +84,7 @@ final class ConsumerConfigRules {
         if (c.replicas < 0) {
             throw new ApiException(ApiErrors.REPLICAS_NEGATIVE);
         }
+        checkPriorityGroups(c);
         if (!c.sampleFrequency.isEmpty()) {
             String percent = c.sampleFrequency.endsWith("%")
                     ? c.sampleFrequency.substring(0, c.sampleFrequency.length() - 1) : c.sampleFrequency;
@@ -135,6 +144,49 @@ final class ConsumerConfigRules {
         if (c.idleHeartbeatNanos > 0 && c.idleHeartbeatNanos < 100_000_000L) {
             throw new ApiException(ApiErrors.SMALL_HEARTBEAT);
         }
+    }
+
+    /** ADR-42: a policy needs groups (pull consumers only), groups need a policy; names as nats-server allows. */
+    private static void checkPriorityGroups(ConsumerConfig c) {
+        if (!c.priorityPolicy.equals("none")) {
+            if (!c.deliverSubject.isEmpty()) {
+                throw new ApiException(ApiErrors.PUSH_WITH_PRIORITY_GROUP);
+            }
+            if (c.priorityGroups.isEmpty()) {
+                throw new ApiException(ApiErrors.PRIORITY_POLICY_WITHOUT_GROUP);
+            }
+            for (String group : c.priorityGroups) {
+                if (group.isEmpty()) {
+                    throw new ApiException(ApiErrors.EMPTY_GROUP_NAME);
+                }
+                if (!isValidGroupName(group)) {
+                    throw new ApiException(ApiErrors.INVALID_GROUP_NAME);
+                }
+            }
+        } else {
+            if (!c.priorityGroups.isEmpty()) {
+                throw new ApiException(ApiErrors.PRIORITY_GROUP_WITH_POLICY_NONE);
+            }
+            if (c.pinnedTtlNanos > 0) {
+                throw new ApiException(ApiErrors.PINNED_TTL_WITHOUT_POLICY);
+            }
+        }
+    }
+
+    /** 1 to 16 of A-Z, a-z, 0-9, {@code / _ = -}. */
+    static boolean isValidGroupName(String group) {
+        if (group.isEmpty() || group.length() > 16) {
+            return false;
+        }
+        for (int i = 0; i < group.length(); i++) {
+            char ch = group.charAt(i);
+            boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')
+                    || ch == '/' || ch == '_' || ch == '=' || ch == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkPull(ConsumerConfig c, StreamConfig stream) {

@@ -36,6 +36,15 @@ final class ConsumerInfoJson {
         if (c.isPush()) {
             j.put("push_bound", c.pushBound());
         }
+        if (!c.config.priorityGroups.isEmpty()) {
+            // nats-server reports the first group (it supports one) with its pin.
+            ObjectNode g = j.putArray("priority_groups").addObject();
+            g.put("group", c.config.priorityGroups.get(0));
+            if (!c.pinId().isEmpty()) {
+                g.put("pinned_client_id", c.pinId());
+                g.put("pinned_ts", ApiJson.time(c.pinnedNanos()));
+            }
+        }
         if (c.paused(nowNanos)) {
             j.put("paused", true);
             j.put("pause_remaining", c.pausedUntilNanos - nowNanos);

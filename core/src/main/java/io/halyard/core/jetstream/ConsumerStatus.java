@@ -33,6 +33,19 @@ final class ConsumerStatus {
         return withPending("409 Message Size Exceeds MaxBytes", messages, bytes);
     }
 
+    /** A request refused for what it asked (400 Bad Request - …), as nats-server words it. */
+    static byte[] badRequest(String why) {
+        return bytes("NATS/1.0 400 Bad Request - " + why + "\r\n\r\n");
+    }
+
+    /** A pinned request whose pin id is not the current one, when the request arrives. */
+    static final byte[] PIN_ID_MISMATCH = bytes("NATS/1.0 423 Nats-Pin-Id mismatch\r\n\r\n");
+
+    /** A waiting pinned request left behind by a new pin. */
+    static byte[] wrongPinId(int messages, long bytes) {
+        return withPending("423 Nats-Wrong-Pin-Id", messages, bytes);
+    }
+
     static byte[] exceeded(String what) {
         return bytes("NATS/1.0 409 Exceeded " + what + "\r\n\r\n");
     }

@@ -21,6 +21,12 @@ final class PullRequest {
     int delivered;
     long deadlineNanos;
     long lastSentNanos;
+    /** ADR-42 priority group fields; {@link #pinId} is set when the request is given the pin. */
+    String group = "";
+    long minPending;
+    long minAckPending;
+    String pinId = "";
+    int priority;
 
     PullRequest(String reply, int batch, boolean noWait, long expiresNanos, long maxBytes, long heartbeatNanos) {
         this.reply = reply;
@@ -56,6 +62,11 @@ final class PullRequest {
             r = new PullRequest(reply, Math.max(batch, 1), j.path("no_wait").asBoolean(false),
                     Math.max(0, j.path("expires").asLong(0)), Math.max(0, j.path("max_bytes").asLong(0)),
                     Math.max(0, j.path("idle_heartbeat").asLong(0)));
+            r.group = j.path("group").asText("");
+            r.minPending = j.path("min_pending").asLong(0);
+            r.minAckPending = j.path("min_ack_pending").asLong(0);
+            r.pinId = j.path("id").asText("");
+            r.priority = j.path("priority").asInt(0);
         }
         r.deadlineNanos = r.expiresNanos > 0 ? nowNanos + r.expiresNanos : Long.MAX_VALUE;
         r.lastSentNanos = nowNanos;

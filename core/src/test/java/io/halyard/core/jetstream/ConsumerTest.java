@@ -531,4 +531,121 @@ class ConsumerTest {
         int halfSecond = out.take().size();
         assertTrue(halfSecond >= 4 && halfSecond <= 6, "about half a MiB in half a second: " + halfSecond);
     }
+    private PullRequest request(String reply, String json) {
+        return PullRequest.parse(reply, json.getBytes(StandardCharsets.UTF_8), now);
+    }
+
+    private static ConsumerConfig priority(String policy) {
+        ConsumerConfig c = pull("explicit");
+        c.priorityPolicy = policy;
+        c.priorityGroups = new ArrayList<>(List.of("A"));
+        return c;
+    }
+
+    @Test
+    void shouldShareMessagesRoundRobinBetweenWaitingRequests() {
+        Consumer c = consumer(pull("explicit"));
+        c.pull(request("_INBOX.two", "{\"batch\":2,\"expires\":" + 10 * SECOND + "}"), now);
+        c.pull(request("_INBOX.three", "{\"batch\":2,\"expires\":" + 10 * SECOND + "}"), now);
+        for (int i = 0; i < 4; i++) {
+            publish("a", "m" + i);
+        }
+        c.onNewMessages(4, now);
+        assertEquals(List.of("_INBOX.two", "_INBOX.three", "_INBOX.two", "_INBOX.three"),
+                out.take().stream().map(Sent::to).toList());
+    }
+
+    @Test
+    void shouldPinTheFirstRequestAndServeOnlyItsClientUntilThePinLapses() {
+        for (int i = 0; i < 3; i++) {
+            publish("a", "m" + i);
+        }
+        ConsumerConfig config = priority("pinned_client");
+        Consumer c = consumer(config);
+        assertEquals(ConsumerConfigRules.DEFAULT_PINNED_TTL_NANOS, c.config.pinnedTtlNanos);
+        c.pull(request("_INBOX.first", "{\"batch\":1,\"group\":\"A\",\"expires\":" + 600 * SECOND + "}"), now);
+        List<Sent> sent = out.take();
+        Sent pinnedAdvisory = sent.stream().filter(x -> x.to().startsWith("$JS.EVENT.ADVISORY.CONSUMER.PINNED.")).findFirst().orElseThrow();
+        Sent delivery = sent.stream().filter(x -> x.to().equals("_INBOX.first")).findFirst().orElseThrow();
+        String pin = c.pinId();
+        assertTrue(delivery.headers().contains("Nats-Pin-Id: " + pin), delivery.headers());
+        assertTrue(pinnedAdvisory.payload().contains(pin));
+
+        c.pull(request("_INBOX.other", "{\"batch\":1,\"group\":\"A\",\"expires\":" + 600 * SECOND + "}"), now);
+        assertTrue(out.take().isEmpty(), "another client waits while the pin holds");
+        c.pull(request("_INBOX.stale", "{\"batch\":1,\"group\":\"A\",\"id\":\"old\"}"), now);
+        assertEquals("NATS/1.0 423 Nats-Pin-Id mismatch\r\n\r\n", out.take().get(0).headers());
+        c.pull(request("_INBOX.first", "{\"batch\":1,\"group\":\"A\",\"id\":\"" + pin + "\"}"), now);
+        assertEquals("_INBOX.first", out.take().get(0).to(), "the pinned client is served");
+
+        now += ConsumerConfigRules.DEFAULT_PINNED_TTL_NANOS;
+        c.tick(now);
+        List<Sent> after = out.take();
+        assertTrue(after.stream().anyMatch(x -> x.to().startsWith("$JS.EVENT.ADVISORY.CONSUMER.UNPINNED.")
+                && x.payload().contains("\"reason\":\"timeout\"")), after.toString());
+        assertTrue(after.stream().anyMatch(x -> x.to().equals("_INBOX.other")), "the waiting client gets the new pin: " + after);
+        assertTrue(!c.pinId().isEmpty() && !c.pinId().equals(pin));
+    }
+
+    @Test
+    void shouldServeOverflowRequestsOnlyAboveTheirThresholds() {
+        for (int i = 0; i < 3; i++) {
+            publish("a", "m" + i);
+        }
+        Consumer c = consumer(priority("overflow"));
+        c.pull(request("_INBOX.spill", "{\"batch\":5,\"group\":\"A\",\"min_pending\":5,\"expires\":" + 60 * SECOND + "}"), now);
+        assertTrue(out.take().isEmpty(), "3 pending is below min_pending 5");
+        publish("a", "m3");
+        publish("a", "m4");
+        c.onNewMessages(5, now);
+        assertEquals(1, out.take().size(), "at 5 pending the overflow takes one, then it is below again");
+    }
+
+    @Test
+    void shouldServeLowerPriorityNumbersFirst() {
+        Consumer c = consumer(priority("prioritized"));
+        c.pull(request("_INBOX.p9", "{\"batch\":1,\"group\":\"A\",\"priority\":9,\"expires\":" + 60 * SECOND + "}"), now);
+        c.pull(request("_INBOX.p0", "{\"batch\":1,\"group\":\"A\",\"priority\":0,\"expires\":" + 60 * SECOND + "}"), now);
+        publish("a", "first");
+        c.onNewMessages(1, now);
+        assertEquals(List.of("_INBOX.p0"), out.take().stream().map(Sent::to).toList());
+        publish("a", "second");
+        c.onNewMessages(2, now);
+        assertEquals(List.of("_INBOX.p9"), out.take().stream().map(Sent::to).toList());
+    }
+
+    @Test
+    void shouldRefusePriorityRequestsTheConsumerCannotServe() {
+        Consumer plain = consumer(pull("explicit"));
+        plain.pull(request("_INBOX.r", "{\"batch\":1,\"min_pending\":3}"), now);
+        assertEquals("NATS/1.0 400 Bad Request - Not a Overflow Priority consumer\r\n\r\n", out.take().get(0).headers());
+        plain.pull(request("_INBOX.r", "{\"batch\":1,\"id\":\"x\"}"), now);
+        assertEquals("NATS/1.0 400 Bad Request - Not a Pinned Client Priority consumer\r\n\r\n", out.take().get(0).headers());
+        plain.pull(request("_INBOX.r", "{\"batch\":1,\"priority\":10}"), now);
+        assertEquals("NATS/1.0 400 Bad Request - Priority must be between 0 and 9\r\n\r\n", out.take().get(0).headers());
+        ConsumerConfig config = priority("overflow");
+        config.name = "O";
+        config.durable = "O";
+        Consumer grouped = consumer(config);
+        grouped.pull(request("_INBOX.r", "{\"batch\":1}"), now);
+        assertEquals("NATS/1.0 400 Bad Request - Priority Group missing\r\n\r\n", out.take().get(0).headers());
+        grouped.pull(request("_INBOX.r", "{\"batch\":1,\"group\":\"B\"}"), now);
+        assertEquals("NATS/1.0 400 Bad Request - Invalid Priority Group\r\n\r\n", out.take().get(0).headers());
+    }
+
+    @Test
+    void shouldCheckPriorityGroupConfigsAsNatsServerDoes() {
+        ConsumerConfig noGroups = pull("explicit");
+        noGroups.priorityPolicy = "overflow";
+        assertEquals(10159, org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> consumer(noGroups)).error().errCode());
+        ConsumerConfig noPolicy = pull("explicit");
+        noPolicy.priorityGroups = new ArrayList<>(List.of("A"));
+        assertEquals(10196, org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> consumer(noPolicy)).error().errCode());
+        ConsumerConfig badName = priority("overflow");
+        badName.priorityGroups = new ArrayList<>(List.of("has space"));
+        assertEquals(10162, org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> consumer(badName)).error().errCode());
+        ConsumerConfig push = priority("overflow");
+        push.deliverSubject = "d";
+        assertEquals(10178, org.junit.jupiter.api.Assertions.assertThrows(ApiException.class, () -> consumer(push)).error().errCode());
+    }
 }
