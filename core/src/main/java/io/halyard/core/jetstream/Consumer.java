@@ -60,6 +60,8 @@ final class Consumer {
     private long replayStartTimestamp;
     private StoredMessage peeked;
     private boolean peekedIsRedelivery;
+    /** An ack-none delivery to hand to the retention once it is sent. */
+    private long retirePending;
     private long lastSentNanos;
     private long lastActiveNanos;
     private String flowControlReply;
@@ -386,16 +388,23 @@ final class Consumer {
      * the filters, or it was delivered and is not waiting for an acknowledgement.
      */
     boolean isDoneWith(long seq, String subject) {
-        if (!filters.isEmpty()) {
-            boolean matches = false;
-            for (SubjectFilter f : filters) {
-                matches |= f.matches(subject);
-            }
-            if (!matches) {
+        if (!wants(subject)) {
+            return true;
+        }
+        return !state.pending.containsKey(seq) && seq <= cursor && !lastPerSubject.contains(seq);
+    }
+
+    /** Whether messages on {@code subject} are for this consumer (its filters match, or it has none). */
+    boolean wants(String subject) {
+        if (filters.isEmpty()) {
+            return true;
+        }
+        for (SubjectFilter f : filters) {
+            if (f.matches(subject)) {
                 return true;
             }
         }
-        return !state.pending.containsKey(seq) && seq <= cursor && !lastPerSubject.contains(seq);
+        return false;
     }
 
     private StoredMessage peek() {
@@ -448,6 +457,9 @@ final class Consumer {
             numPending = Math.max(0, numPending - 1);
             deliveries = 1;
             consumerSeq = state.deliverNew(seq, nowNanos, nowNanos + ackWait(1), tracked);
+            if (!tracked && retention != null) {
+                retirePending = seq; // ack none: done with it once sent (below)
+            }
         }
         if (tracked) {
             earliestDeadline = Math.min(earliestDeadline, nowNanos + ackWait(deliveries));
@@ -468,6 +480,11 @@ final class Consumer {
         out.publishTo(to, m.subject(), reply, headers, payload);
         lastSentNanos = nowNanos;
         lastActiveNanos = nowNanos;
+        if (retirePending > 0) {
+            long done = retirePending;
+            retirePending = 0;
+            retention.done(this, done); // interest retention: the last consumer done with it removes it
+        }
     }
 
     /** The ack wait before the given delivery is redelivered: the backoff step, else ack_wait. */

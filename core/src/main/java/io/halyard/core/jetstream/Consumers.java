@@ -300,11 +300,26 @@ final class Consumers {
             js.executor().execute(() -> {
                 wake.queued.set(false);
                 long now = clock.epochNanos();
+                long durable = wake.durable.get();
                 for (Consumer c : of(stream.name())) {
-                    c.onNewMessages(wake.durable.get(), now);
+                    c.onNewMessages(durable, now);
                 }
             });
         }
+    }
+
+    /** Whether any consumer of the stream wants messages on {@code subject} (interest retention). Any thread. */
+    boolean anyWants(String stream, String subject) {
+        ConcurrentSkipListMap<String, Consumer> m = byStream.get(stream);
+        if (m == null) {
+            return false;
+        }
+        for (Consumer c : m.values()) {
+            if (c.wants(subject)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code $JS.ACK.<stream>.<consumer>.<n>.<sseq>.<cseq>.<ts>.<pending>} and {@code $JS.FC.<stream>.<consumer>.<n>}. */

@@ -139,6 +139,7 @@ public final class JetStream implements AutoCloseable {
         Stream stream = new Stream(broker, executor, clock, config, createdNanos,
                 listener -> config.isMemory() ? new MemoryStore(options) : FileStore.open(options.withListener(listener)));
         stream.storageLimit(config.isMemory() ? memoryLimit : fileLimit);
+        stream.interest(consumers::anyWants);
         return stream;
     }
 

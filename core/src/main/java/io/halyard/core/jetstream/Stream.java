@@ -62,6 +62,8 @@ public final class Stream {
     private final MessageTtls ttls = new MessageTtls();
     /** The server's limit for this stream's kind of storage; set once by JetStream before start. */
     private volatile StorageLimit storageLimit;
+    /** Interest retention: whether some consumer wants a subject; set once by JetStream before start. */
+    private volatile java.util.function.BiPredicate<String, String> interest;
     private long ageScanFrom;
     private volatile StreamConfig config;
     private volatile byte[] pubAckPrefix;
@@ -113,6 +115,11 @@ public final class Stream {
     /** The messages. Reads see durable messages only; consumers must not append. */
     public StreamStore store() {
         return store;
+    }
+
+    /** How the stream learns, under interest retention, whether any consumer wants a subject. */
+    void interest(java.util.function.BiPredicate<String, String> anyConsumerWants) {
+        this.interest = anyConsumerWants;
     }
 
     /** Counts this stream's appends against the server's storage limit and stops them when it is used up. */
@@ -339,6 +346,11 @@ public final class Stream {
         }
         if (limit != null) {
             limit.appended(subject, headerLength, payloadLength);
+        }
+        java.util.function.BiPredicate<String, String> wanted = interest;
+        if (wanted != null && c.retention.equals("interest") && !wanted.test(c.name, subject)) {
+            // As nats-server: a message no consumer wants is not kept; the publisher still gets its sequence.
+            store.delete(sequence);
         }
         lastSequence = sequence;
         lastMsgId = msgId == null ? "" : msgId;

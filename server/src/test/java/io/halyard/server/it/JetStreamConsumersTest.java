@@ -323,6 +323,35 @@ class JetStreamConsumersTest {
     }
 
     @Test
+    void shouldNotKeepWhatNoConsumerOfAnInterestStreamWants() throws Exception {
+        jsm.addStream(StreamConfiguration.builder().name("NOTICE").subjects("notice.>").retentionPolicy(RetentionPolicy.Interest)
+                .storageType(StorageType.File).build());
+        assertEquals(1, js.publish("notice.a", new byte[] {1}).getSeqno(), "the publisher still gets a sequence");
+        assertEquals(0, jsm.getStreamInfo("NOTICE").getStreamState().getMsgCount(), "no consumer: not kept");
+        jsm.addOrUpdateConsumer("NOTICE", ConsumerConfiguration.builder().durable("only-b").filterSubject("notice.b")
+                .ackPolicy(AckPolicy.Explicit).build());
+        js.publish("notice.a", new byte[] {2});
+        js.publish("notice.b", new byte[] {3});
+        assertEquals(1, jsm.getStreamInfo("NOTICE").getStreamState().getMsgCount(), "only what a filter wants is kept");
+        assertEquals("notice.b", jsm.getMessage("NOTICE", 3).getSubject());
+    }
+
+    @Test
+    void shouldRemoveFromAnInterestStreamWhatAnAckNoneConsumerWasSent() throws Exception {
+        jsm.addStream(StreamConfiguration.builder().name("TICKS").subjects("ticks.>").retentionPolicy(RetentionPolicy.Interest)
+                .storageType(StorageType.File).build());
+        JetStreamSubscription sub = js.subscribe("ticks.>", PushSubscribeOptions.builder()
+                .configuration(ConsumerConfiguration.builder().durable("fire").ackPolicy(AckPolicy.None).build()).build());
+        js.publish("ticks.1", new byte[] {1});
+        assertNotNull(sub.nextMessage(Duration.ofSeconds(2)));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (jsm.getStreamInfo("TICKS").getStreamState().getMsgCount() != 0) {
+            assertTrue(System.nanoTime() < deadline, "an ack-none delivery is done with");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
     void shouldPauseAndResumeAConsumer() throws Exception {
         publish(1);
         jsm.addOrUpdateConsumer("ORDERS", ConsumerConfiguration.builder().durable("p").ackPolicy(AckPolicy.Explicit).build());
