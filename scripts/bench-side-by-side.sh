@@ -8,8 +8,14 @@
 # If Halyard cannot be started (its server jar not built yet, or it exits), nats-server is measured
 # alone and a note says so. Both servers are stopped on exit.
 #
+# Both servers run JetStream with a store in a temporary directory (nats-server: -js -sd <dir>, its
+# default sync, PubAck before fsync; Halyard: fsync before the PubAck), so the JetStream scenarios
+# (jspub, jspull, jspull-ackall, kv) compare the same way. On a shared machine use --repeat N: the
+# servers swap places on every other run and a table of medians ends the output.
+#
 # Usage: scripts/bench-side-by-side.sh [--no-build] [halyard bench options...]
 #   e.g. scripts/bench-side-by-side.sh --no-build --scenario pub,pubsub --size 16 --duration 5
+#        scripts/bench-side-by-side.sh --no-build --scenario jspub,jspull,jspull-ackall,kv --size 128 --repeat 4
 # Environment:
 #   JAVA              java executable for Halyard and the bench (default: java)
 #   HALYARD_JVM_OPTS  extra JVM flags for the Halyard server
@@ -116,7 +122,7 @@ else
   note "NOTE: $SERVER_JAR does not exist (the Halyard server is not built yet)"
 fi
 
-# JetStream on for the jspub scenario, with nats-server's default sync (PubAck before fsync).
+# JetStream on for the JetStream scenarios, with nats-server's default sync (PubAck before fsync).
 "$NATS_SERVER" -a 127.0.0.1 -p "$PORT2" -js -sd "$LOG_DIR/nats-store" >"$LOG_DIR/nats-server.log" 2>&1 &
 nats_pid=$!
 if ! wait_listening "$nats_pid" "$PORT2" 10; then

@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Measure a NATS-protocol server: pub, pubsub, fanout, queue (checked exactly-once) and"
-                + " reqrep (latency), and jspub (JetStream async publish, PubAcks/s), with a pipelined raw-protocol"
-                + " load generator.",
+                + " reqrep (latency) with a pipelined raw-protocol load generator; and JetStream: jspub (async"
+                + " publish, PubAcks/s), jspull and jspull-ackall (pull consumers acking, jnats), kv (jnats"
+                + " KeyValue put/get, sync).",
                 "Every scenario is bounded by --msgs and --duration."})
 public final class BenchCommand implements Callable<Integer> {
 
@@ -78,17 +79,46 @@ public final class BenchCommand implements Callable<Integer> {
             description = "jspub: publishes that may await their PubAck at once (default: ${DEFAULT-VALUE}).")
     int jsWindow;
 
+    @Option(names = "--js-clients", split = ",", defaultValue = "1",
+            description = "jspull: pulling clients (connections sharing one durable consumer), one run each (default: ${DEFAULT-VALUE}).")
+    List<Integer> pullClients;
+
+    @Option(names = "--js-prefill", defaultValue = "200k", converter = Quantity.Count.class,
+            description = "jspull: messages in the stream to drain, at most --msgs (default: ${DEFAULT-VALUE}).")
+    long pullMessages;
+
+    @Option(names = "--js-batch", defaultValue = "256",
+            description = "jspull: messages per pull request (jnats consume batch size) (default: ${DEFAULT-VALUE}).")
+    int pullBatch;
+
+    @Option(names = "--kv-clients", split = ",", defaultValue = "1,16",
+            description = "kv: concurrent clients, each with one operation in flight, one run each (default: ${DEFAULT-VALUE}).")
+    List<Integer> kvClients;
+
+    @Option(names = "--kv-size", split = ",", defaultValue = "128", converter = Quantity.Bytes.class,
+            description = "kv: value sizes (kv ignores --size) (default: ${DEFAULT-VALUE}).")
+    List<Integer> kvSizes;
+
+    @Option(names = "--kv-keys", defaultValue = "1000", description = "kv: distinct keys (default: ${DEFAULT-VALUE}).")
+    int kvKeys;
+
     @Option(names = "--idle-timeout", defaultValue = "3",
             description = "Seconds subscribers may receive nothing before the rest counts as lost (default: ${DEFAULT-VALUE}).")
     double idleTimeoutSeconds;
 
     @Option(names = "--warmup", defaultValue = "200k", converter = Quantity.Count.class,
-            description = "Messages of an unreported pubsub + reqrep warm-up per server, 0 to skip (default: ${DEFAULT-VALUE}).")
+            description = "Messages of an unreported pubsub + reqrep warm-up per server (plus jspub, jspull and kv when"
+                    + " JetStream scenarios run), 0 to skip (default: ${DEFAULT-VALUE}).")
     long warmupMessages;
 
     @Option(names = "--batch", defaultValue = "64KiB", converter = Quantity.Bytes.class,
             description = "Bytes per publisher write (default: ${DEFAULT-VALUE}).")
     int batchBytes;
+
+    @Option(names = "--repeat", defaultValue = "1",
+            description = "Runs of the whole plan (one warm-up). With --baseline the two servers swap places on every"
+                    + " other run, and a table of medians follows (default: ${DEFAULT-VALUE}).")
+    int repeat;
 
     @Option(names = "--json", description = "Print one JSON document on stdout instead of tables (progress goes to stderr).")
     boolean json;
@@ -111,7 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
             targets.add(new BenchRunner.Target(baselineLabel, url(baseline), baselinePid));
         }
         List<ScenarioRun> runs = plan();
-        BenchRunner runner = new BenchRunner(targets, settings);
+        BenchRunner runner = new BenchRunner(targets, settings, new JetStreamSettings(pullMessages, pullBatch, kvKeys));
         PrintStream progress = json ? System.err : System.out;
         ResultTable table = new ResultTable(progress);
         if (targets.size() == 1) {
@@ -119,18 +149,28 @@ public final class BenchCommand implements Callable<Integer> {
         } else {
             table.printComparisonHeader(label, baselineLabel, settings);
         }
-        runner.warmUp(warmupMessages);
+        runner.warmUp(warmupMessages, runs);
         List<ScenarioResult> pending = new ArrayList<>();
-        List<ScenarioResult> results = runner.run(runs, r -> {
-            pending.add(r);
-            if (targets.size() == 1) {
-                table.printRow(r);
-            } else if (pending.size() == 2) {
-                table.printComparison(pending.get(0), pending.get(1));
-                pending.clear();
+        List<ScenarioResult> results = new ArrayList<>();
+        for (int rep = 0; rep < repeat; rep++) {
+            if (repeat > 1) {
+                progress.printf("-- run %d of %d%s%n", rep + 1, repeat,
+                        targets.size() == 2 && rep % 2 == 1 ? " (" + baselineLabel + " measured first)" : "");
             }
-            progress.flush();
-        });
+            results.addAll(runner.run(runs, rep % 2 == 1, r -> {
+                pending.add(r);
+                if (targets.size() == 1) {
+                    table.printRow(r);
+                } else if (pending.size() == 2) {
+                    table.printComparison(pending.get(0), pending.get(1));
+                    pending.clear();
+                }
+                progress.flush();
+            }));
+        }
+        if (repeat > 1 && targets.size() == 2) {
+            table.printMedians(results, repeat);
+        }
         String report = JsonReport.render(targets, settings, results);
         if (json) {
             System.out.println(report);
@@ -152,10 +192,14 @@ public final class BenchCommand implements Callable<Integer> {
     private void validate() {
         boolean ok = sizes.stream().allMatch(n -> n > 0) && requesters.stream().allMatch(n -> n > 0)
                 && fanoutSubscribers > 0 && queueMembers > 0 && maxMessages > 0 && durationSeconds > 0
-                && idleTimeoutSeconds > 0 && batchBytes > 0 && jsWindow > 0;
+                && idleTimeoutSeconds > 0 && batchBytes > 0 && jsWindow > 0
+                && pullClients.stream().allMatch(n -> n > 0) && pullMessages > 0 && pullBatch > 0
+                && kvClients.stream().allMatch(n -> n > 0) && kvSizes.stream().allMatch(n -> n > 0) && kvKeys > 0
+                && repeat > 0;
         if (!ok) {
             throw new ParameterException(spec.commandLine(),
-                    "sizes, client counts, --msgs, --duration, --idle-timeout and --batch must all be positive");
+                    "sizes, client counts, --msgs, --duration, --idle-timeout, --batch, --repeat and the --js-/--kv-"
+                            + " options must all be positive");
         }
         scenarios.forEach(name -> {
             try {
@@ -166,17 +210,25 @@ public final class BenchCommand implements Callable<Integer> {
         });
     }
 
-    /** Scenario × size, in the order given; reqrep expands to one run per --requesters value. */
+    /**
+     * Scenario × size, in the order given; reqrep, jspull and kv expand to one run per client count
+     * (--requesters, --js-clients, --kv-clients); kv runs at the --kv-size sizes.
+     */
     List<ScenarioRun> plan() {
         List<ScenarioRun> runs = new ArrayList<>();
         for (String name : scenarios) {
             Scenario scenario = Scenario.fromCliName(name.trim());
+            if (scenario == Scenario.KV) {
+                kvSizes.forEach(size -> kvClients.forEach(n -> runs.add(new ScenarioRun(scenario, n, size))));
+                continue;
+            }
             for (int size : sizes) {
                 switch (scenario) {
                     case FANOUT -> runs.add(new ScenarioRun(scenario, fanoutSubscribers, size));
                     case QUEUE -> runs.add(new ScenarioRun(scenario, queueMembers, size));
                     case REQREP -> requesters.forEach(n -> runs.add(new ScenarioRun(scenario, n, size)));
                     case JSPUB -> runs.add(new ScenarioRun(scenario, jsWindow, size));
+                    case JSPULL, JSPULL_ACKALL -> pullClients.forEach(n -> runs.add(new ScenarioRun(scenario, n, size)));
                     default -> runs.add(new ScenarioRun(scenario, 1, size));
                 }
             }

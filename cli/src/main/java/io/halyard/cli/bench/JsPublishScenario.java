@@ -3,17 +3,10 @@ package io.halyard.cli.bench;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
-import io.nats.client.Options;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs {@code jspub}: JetStream asynchronous publishing. A file stream captures the subject; one
@@ -28,8 +21,6 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Not thread-safe; one run at a time.
  */
 final class JsPublishScenario {
-    private static final long POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
-
     private final ServerUrl url;
     private final String target;
     private final long serverPid;
@@ -52,13 +43,7 @@ final class JsPublishScenario {
     }
 
     ScenarioResult run() {
-        Options.Builder options = new Options.Builder().server(url.toString()).connectionTimeout(Duration.ofSeconds(5));
-        if (url.user() != null) {
-            options.userInfo(url.user(), url.password() == null ? "" : url.password());
-        } else if (url.token() != null) {
-            options.token(url.token().toCharArray());
-        }
-        try (Connection nats = Nats.connect(options.build())) {
+        try (Connection nats = JnatsConnections.connect(url, "bench-js-setup")) {
             JetStreamManagement jsm = nats.jetStreamManagement();
             jsm.addStream(StreamConfiguration.builder().name(stream).subjects(subject)
                     .storageType(StorageType.File).build());
@@ -86,41 +71,13 @@ final class JsPublishScenario {
         ackThread.start();
 
         RawConnection connection = group.open(url, "bench-js-pub", 4096, 0);
-        int window = run.clients();
-        byte[] head = ("PUB " + subject + " " + inbox + " " + run.sizeBytes() + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        int frameBytes = head.length + run.sizeBytes() + 2;
-        int framesPerBatch = Math.max(1, Math.min(window / 4, settings.batchBytes() / frameBytes));
-        ByteBuffer batch = ByteBuffer.allocateDirect(framesPerBatch * frameBytes);
-        byte[] payload = Publisher.fillerPayload(run.sizeBytes());
-        for (int i = 0; i < framesPerBatch; i++) {
-            batch.put(head).put(payload).put((byte) '\r').put((byte) '\n');
-        }
+        WindowedPublisher publisher = new WindowedPublisher(connection, acks, subject, inbox, run.sizeBytes(),
+                run.clients(), settings.batchBytes());
 
         CpuUsage.Meter cpu = new CpuUsage.Meter(serverPid);
         long start = System.nanoTime();
-        long deadline = start + settings.maxNanos();
-        long sent = 0;
-        long lastProgress = start;
-        long lastAcked = 0;
-        while (sent < settings.maxMessages() && System.nanoTime() - deadline < 0 && !acks.finished()) {
-            int frames = (int) Math.min(framesPerBatch, settings.maxMessages() - sent);
-            long acked = acks.received();
-            if (sent + frames - acked > window) {
-                long now = System.nanoTime();
-                if (acked != lastAcked) {
-                    lastAcked = acked;
-                    lastProgress = now;
-                } else if (now - lastProgress > settings.idleTimeoutNanos()) {
-                    break; // acknowledgements stopped coming: reported as missing below
-                }
-                LockSupport.parkNanos(POLL_NANOS);
-                continue;
-            }
-            batch.limit(frames * frameBytes).position(0);
-            connection.write(batch);
-            sent += frames;
-        }
-        awaitAcks(acks, sent);
+        long sent = publisher.publish(settings.maxMessages(), start + settings.maxNanos(), settings.idleTimeoutNanos());
+        WindowedPublisher.awaitAcks(acks, sent, settings.idleTimeoutNanos());
         CpuUsage cpuUsage = cpu.finish();
         acks.stop();
         ThroughputScenario.join(ackThread);
@@ -137,21 +94,5 @@ final class JsPublishScenario {
         ScenarioResult.Delivery delivery = new ScenarioResult.Delivery(sent, acked, Math.max(0, sent - acked),
                 Math.max(0, acked - sent), 0);
         return new ScenarioResult(target, run, rate, null, delivery, null, error, cpuUsage);
-    }
-
-    private void awaitAcks(Subscriber acks, long expected) {
-        long last = -1;
-        long lastProgress = System.nanoTime();
-        while (acks.received() < expected && !acks.finished()) {
-            long now = System.nanoTime();
-            long received = acks.received();
-            if (received != last) {
-                last = received;
-                lastProgress = now;
-            } else if (now - lastProgress > settings.idleTimeoutNanos()) {
-                return;
-            }
-            LockSupport.parkNanos(POLL_NANOS * 10);
-        }
     }
 }

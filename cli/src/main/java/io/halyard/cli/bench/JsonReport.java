@@ -45,11 +45,12 @@ final class JsonReport {
                 .append(",\"size_bytes\":").append(r.run().sizeBytes())
                 .append(",\"ok\":").append(r.ok()).append(",\"verdict\":");
         string(r.verdict());
+        boolean kv = r.run().scenario() == Scenario.KV;
         if (r.published() != null) {
-            throughput(r.latency() == null ? "pub" : "requests", r.published());
+            throughput(kv ? "puts" : r.latency() == null ? "pub" : "requests", r.published());
         }
         if (r.delivered() != null) {
-            throughput("sub", r.delivered());
+            throughput(kv ? "gets" : "sub", r.delivered());
         }
         if (r.delivery() != null) {
             ScenarioResult.Delivery d = r.delivery();
@@ -58,19 +59,25 @@ final class JsonReport {
                     .append(d.duplicates()).append(",\"unexpected\":").append(d.unexpected()).append('}');
         }
         if (r.latency() != null) {
-            ScenarioResult.LatencySummary l = r.latency();
-            json.append(",\"latency_us\":{\"count\":").append(l.count())
-                    .append(",\"p50\":").append(number(l.p50() / 1e3))
-                    .append(",\"p99\":").append(number(l.p99() / 1e3))
-                    .append(",\"p99_9\":").append(number(l.p999() / 1e3))
-                    .append(",\"max\":").append(number(l.max() / 1e3))
-                    .append(",\"mean\":").append(number(l.mean() / 1e3)).append('}');
+            latency(kv ? "put_latency_us" : "latency_us", r.latency());
+        }
+        if (r.readLatency() != null) {
+            latency("get_latency_us", r.readLatency());
         }
         if (r.cpu() != null) {
             json.append(",\"cpu_percent\":{\"driver\":").append(number(r.cpu().driverPercent()))
                     .append(",\"server\":").append(number(r.cpu().serverPercent())).append('}');
         }
         json.append('}');
+    }
+
+    private void latency(String name, ScenarioResult.LatencySummary l) {
+        json.append(",\"").append(name).append("\":{\"count\":").append(l.count())
+                .append(",\"p50\":").append(number(l.p50() / 1e3))
+                .append(",\"p99\":").append(number(l.p99() / 1e3))
+                .append(",\"p99_9\":").append(number(l.p999() / 1e3))
+                .append(",\"max\":").append(number(l.max() / 1e3))
+                .append(",\"mean\":").append(number(l.mean() / 1e3)).append('}');
     }
 
     private void throughput(String name, ScenarioResult.Throughput t) {

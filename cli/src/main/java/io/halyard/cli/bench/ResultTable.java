@@ -18,8 +18,9 @@ final class ResultTable {
     record Metric(String name, double value, Direction direction) {
     }
 
-    private static final String ROW = "%-10s %6s %11s %12s %9s %12s %9s %9s %9s %9s %8s %8s  %s%n";
-    private static final String COMPARISON_ROW = "%-10s %6s  %-12s %14s %14s %8s%n";
+    private static final String ROW = "%-16s %6s %11s %12s %9s %12s %9s %9s %9s %9s %8s %8s  %s%n";
+    private static final String COMPARISON_ROW = "%-16s %6s  %-12s %14s %14s %8s%n";
+    private static final String MEDIAN_ROW = "%-16s %6s  %-12s %14s %14s %8s  %s%n";
 
     private final PrintStream out;
 
@@ -75,11 +76,63 @@ final class ResultTable {
                     format(m, va), format(m, vb), m.direction() == Direction.INFORMATION ? "" : ratio(va, vb));
         }
         if (!target.ok()) {
-            out.printf("%-10s %6s  %s: %s%n", scenario, size, target.target(), target.verdict());
+            out.printf("%-16s %6s  %s: %s%n", scenario, size, target.target(), target.verdict());
         }
         if (!baseline.ok()) {
-            out.printf("%-10s %6s  %s: %s%n", scenario, size, baseline.target(), baseline.verdict());
+            out.printf("%-16s %6s  %s: %s%n", scenario, size, baseline.target(), baseline.verdict());
         }
+    }
+
+    /**
+     * After repeated runs: per scenario, size and metric, the median of each server's values and the
+     * median of the per-run ratios, then the per-run ratios. {@code results} hold the runs one after
+     * another, each as pairs in target order.
+     */
+    void printMedians(List<ScenarioResult> results, int runs) {
+        record Key(String scenario, String size, String metric) {
+        }
+        java.util.Map<Key, List<double[]>> byKey = new java.util.LinkedHashMap<>();
+        java.util.Map<Key, Metric> metricOf = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < results.size(); i += 2) {
+            ScenarioResult a = results.get(i);
+            List<Metric> ma = metrics(a);
+            List<Metric> mb = metrics(results.get(i + 1));
+            for (int m = 0; m < Math.min(ma.size(), mb.size()); m++) {
+                Key key = new Key(a.run().label(), size(a.run().sizeBytes()), ma.get(m).name());
+                byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(new double[] {ma.get(m).value(), mb.get(m).value()});
+                metricOf.put(key, ma.get(m));
+            }
+        }
+        out.printf("%nmedians of %d runs (ratio: median of the runs' ratios, which follow)%n", runs);
+        Key previous = null;
+        for (java.util.Map.Entry<Key, List<double[]>> e : byKey.entrySet()) {
+            Key key = e.getKey();
+            Metric m = metricOf.get(key);
+            List<double[]> values = e.getValue();
+            double[] ratios = values.stream().filter(v -> v[1] != 0).mapToDouble(v -> v[0] / v[1]).toArray();
+            StringBuilder each = new StringBuilder();
+            for (double r : ratios) {
+                each.append(each.length() == 0 ? "[" : " ").append(String.format(Locale.ROOT, "%.2f", r));
+            }
+            boolean info = m.direction() == Direction.INFORMATION || ratios.length == 0;
+            boolean first = previous == null || !previous.scenario().equals(key.scenario())
+                    || !previous.size().equals(key.size());
+            previous = key;
+            out.printf(MEDIAN_ROW, first ? key.scenario() : "", first ? key.size() : "", m.name(),
+                    format(m, median(values.stream().mapToDouble(v -> v[0]).toArray())),
+                    format(m, median(values.stream().mapToDouble(v -> v[1]).toArray())),
+                    info ? "" : String.format(Locale.ROOT, "%.2f", median(ratios)), info ? "" : each.append(']'));
+        }
+    }
+
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     /** The figures worth comparing for a result, in display order; empty if it failed outright. */
@@ -89,7 +142,23 @@ final class ResultTable {
             return metrics;
         }
         Direction higher = Direction.HIGHER_IS_BETTER;
-        if (r.latency() != null) {
+        if (r.run().scenario() == Scenario.KV) {
+            metrics.add(new Metric("put/s", r.published().messagesPerSecond(), higher));
+            if (r.latency() != null) {
+                metrics.add(new Metric("put p50 µs", r.latency().p50() / 1e3, Direction.LOWER_IS_BETTER));
+                metrics.add(new Metric("put p99 µs", r.latency().p99() / 1e3, Direction.LOWER_IS_BETTER));
+            }
+            if (r.delivered() != null) {
+                metrics.add(new Metric("get/s", r.delivered().messagesPerSecond(), higher));
+            }
+            if (r.readLatency() != null) {
+                metrics.add(new Metric("get p50 µs", r.readLatency().p50() / 1e3, Direction.LOWER_IS_BETTER));
+                metrics.add(new Metric("get p99 µs", r.readLatency().p99() / 1e3, Direction.LOWER_IS_BETTER));
+            }
+        } else if (r.run().scenario() == Scenario.JSPULL || r.run().scenario() == Scenario.JSPULL_ACKALL) {
+            metrics.add(new Metric("acked msgs/s", r.published().messagesPerSecond(), higher));
+            metrics.add(new Metric("acked MB/s", r.published().megabytesPerSecond(), higher));
+        } else if (r.latency() != null) {
             metrics.add(new Metric("req/s", r.published().messagesPerSecond(), higher));
             metrics.add(new Metric("p50 µs", r.latency().p50() / 1e3, Direction.LOWER_IS_BETTER));
             metrics.add(new Metric("p99 µs", r.latency().p99() / 1e3, Direction.LOWER_IS_BETTER));

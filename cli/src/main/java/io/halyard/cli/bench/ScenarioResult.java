@@ -7,12 +7,19 @@ package io.halyard.cli.bench;
  * @param published publisher side (for reqrep: completed requests)
  * @param delivered subscriber side, all subscribers together (null when there are none)
  * @param delivery  expected versus received counts (null when there are no subscribers)
- * @param latency   request round trips (null except for reqrep)
+ * @param latency   request round trips (null except for reqrep; kv: puts)
  * @param error     why the run failed, or null
  * @param cpu       CPU used by this process and the server during the load phase (null if not measured)
+ * @param readLatency kv: get round trips (null otherwise)
  */
 record ScenarioResult(String target, ScenarioRun run, Throughput published, Throughput delivered,
-                      Delivery delivery, LatencySummary latency, String error, CpuUsage cpu) {
+                      Delivery delivery, LatencySummary latency, String error, CpuUsage cpu,
+                      LatencySummary readLatency) {
+
+    ScenarioResult(String target, ScenarioRun run, Throughput published, Throughput delivered,
+                   Delivery delivery, LatencySummary latency, String error, CpuUsage cpu) {
+        this(target, run, published, delivered, delivery, latency, error, cpu, null);
+    }
 
     /** A result before its CPU use is attached (see {@link #withCpu}). */
     ScenarioResult(String target, ScenarioRun run, Throughput published, Throughput delivered,
@@ -21,7 +28,7 @@ record ScenarioResult(String target, ScenarioRun run, Throughput published, Thro
     }
 
     ScenarioResult withCpu(CpuUsage usage) {
-        return new ScenarioResult(target, run, published, delivered, delivery, latency, error, usage);
+        return new ScenarioResult(target, run, published, delivered, delivery, latency, error, usage, readLatency);
     }
 
     /** Messages over elapsed time; MB are 10^6 bytes of payload (protocol overhead excluded). */

@@ -46,6 +46,39 @@ class BenchCommandTest {
     }
 
     @Test
+    void shouldPlanJspullPerClientCountAndKvAtItsOwnSizes() {
+        List<ScenarioRun> plan = parse("--scenario", "jspull,jspull-ackall,kv", "--size", "16,1KiB",
+                "--js-clients", "1,4", "--kv-clients", "1,16").plan();
+        assertEquals(List.of(
+                new ScenarioRun(Scenario.JSPULL, 1, 16), new ScenarioRun(Scenario.JSPULL, 4, 16),
+                new ScenarioRun(Scenario.JSPULL, 1, 1024), new ScenarioRun(Scenario.JSPULL, 4, 1024),
+                new ScenarioRun(Scenario.JSPULL_ACKALL, 1, 16), new ScenarioRun(Scenario.JSPULL_ACKALL, 4, 16),
+                new ScenarioRun(Scenario.JSPULL_ACKALL, 1, 1024), new ScenarioRun(Scenario.JSPULL_ACKALL, 4, 1024),
+                new ScenarioRun(Scenario.KV, 1, 128), new ScenarioRun(Scenario.KV, 16, 128)), plan);
+        assertEquals("jspull-ackall-4", plan.get(5).label());
+        assertEquals("kv-16", plan.get(9).label());
+    }
+
+    @Test
+    void shouldPrintMediansOfRepeatedRunsWithEachRunsRatio() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ResultTable table = new ResultTable(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        ScenarioRun run = new ScenarioRun(Scenario.JSPULL, 1, 128);
+        long second = 1_000_000_000L;
+        List<ScenarioResult> results = new java.util.ArrayList<>();
+        for (long[] rates : new long[][] {{300, 100}, {100, 100}, {240, 120}}) {
+            results.add(new ScenarioResult("halyard", run, new ScenarioResult.Throughput(rates[0], second, 128), null,
+                    null, null, null));
+            results.add(new ScenarioResult("nats-server", run, new ScenarioResult.Throughput(rates[1], second, 128),
+                    null, null, null, null));
+        }
+        table.printMedians(results, 3);
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.matches("(?s).*jspull-1\\s+128B\\s+acked msgs/s\\s+240\\s+100\\s+2\\.00\\s+\\[3\\.00 1\\.00 2\\.00].*"),
+                text);
+    }
+
+    @Test
     void shouldLetALaterOptionOverrideAnEarlierOneAsTheScriptRelies() {
         CommandLine cli = new CommandLine(new HalyardCli()).setOverwrittenOptionsAllowed(true);
         CommandLine.ParseResult parsed = cli.parseArgs("bench", "--duration", "10", "--duration", "2");
