@@ -193,6 +193,19 @@ public final class Broker {
         index.remove(sub.subject(), sub.queue(), sub);
     }
 
+    /**
+     * Takes {@code removed} out and puts {@code added} in as one change of the subject index: a
+     * publish reaches either {@code removed} or those of {@code added} it matches, never both and
+     * never neither (see {@link SubjectIndex#replace}).
+     */
+    public void replace(Subscription removed, List<Subscription> added) {
+        List<SubjectIndex.Entry<Subscription>> in = new ArrayList<>(added.size());
+        for (Subscription sub : added) {
+            in.add(new SubjectIndex.Entry<>(sub.subject(), sub.queue(), sub));
+        }
+        index.replace(List.of(new SubjectIndex.Entry<>(removed.subject(), removed.queue(), removed)), in);
+    }
+
     public int subscriptionCount() {
         return index.count();
     }

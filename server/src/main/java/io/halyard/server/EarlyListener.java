@@ -19,6 +19,17 @@ import java.nio.channels.ServerSocketChannel;
  * ~700 ms. Once this socket listens, the kernel completes connects and queues them (backlog
  * {@value #BACKLOG}) until Netty accepts them, and a harness that then reads INFO simply waits for it.
  *
+ * <h2>Bound before the JVM</h2>
+ * Even so, a JVM needs ~100 ms to reach {@code main}, more on a busy machine. So on Linux the
+ * launcher ({@code bin/halyard} through {@code bin/lib/listen-first.pl}) binds the port before it
+ * starts the JVM, when it knows the port for sure, passes the listening socket as standard input and
+ * says so with {@code -D}{@value #LAUNCHER_FD_PROPERTY}{@code =0}; {@link #fromLauncher} stands for it
+ * and epoll takes descriptor 0 as it is. (Not through {@link System#inheritedChannel()}: closing that
+ * channel points standard output and error at /dev/null too, and the log would go with them.)
+ * {@link HalyardServer} checks the socket's address against the options and binds anew when it does
+ * not match, or when epoll is not available; standard input is then pointed at /dev/null, which
+ * releases the launcher's socket.
+ *
  * <h2>Handing over</h2>
  * With NIO, Netty's {@code NioServerSocketChannel} wraps the java.nio channel. With epoll,
  * {@code EpollServerSocketChannel} takes the socket's descriptor number, which java.nio exposes only
@@ -40,12 +51,44 @@ import java.nio.channels.ServerSocketChannel;
 public final class EarlyListener {
     /** The listen backlog, as HalyardServer asks Netty for. */
     static final int BACKLOG = 1024;
+    /** The system property by which the launcher says it bound the client port on standard input: {@code 0}. */
+    public static final String LAUNCHER_FD_PROPERTY = "halyard.listen_fd";
 
+    /** The java.nio socket, or null for the launcher's socket on standard input. */
     private final ServerSocketChannel channel;
+    /** For the launcher's socket: the port the options ask for (the server checks it). */
+    private final int launcherPort;
     private boolean handedOver;
 
-    private EarlyListener(ServerSocketChannel channel) {
+    private EarlyListener(ServerSocketChannel channel, int launcherPort) {
         this.channel = channel;
+        this.launcherPort = launcherPort;
+    }
+
+    /**
+     * The socket the launcher bound before the JVM started, when it says so ({@value #LAUNCHER_FD_PROPERTY}
+     * is {@code 0}) and the options ask for a port above 0; null otherwise (a launcher's socket that
+     * cannot be the client port is released at once). No system call: the server checks the socket.
+     */
+    public static EarlyListener fromLauncher(int port) {
+        if (!"0".equals(System.getProperty(LAUNCHER_FD_PROPERTY))) {
+            return null;
+        }
+        if (port <= 0) {
+            releaseStandardInput();
+            return null;
+        }
+        return new EarlyListener(null, port);
+    }
+
+    /** Whether Netty has taken the socket over. */
+    public boolean handedOver() {
+        return handedOver;
+    }
+
+    /** Whether this is the launcher's socket ({@link #fromLauncher}). */
+    public boolean boundByLauncher() {
+        return channel == null;
     }
 
     /**
@@ -67,15 +110,18 @@ public final class EarlyListener {
         try {
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.bind(new InetSocketAddress(host, Math.max(port, 0)), BACKLOG);
-            return new EarlyListener(ch);
+            return new EarlyListener(ch, -1);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
     }
 
-    /** The bound port. */
+    /** The bound port (for the launcher's socket: the port it was asked to bind). */
     public int port() {
+        if (channel == null) {
+            return launcherPort;
+        }
         try {
             return ((InetSocketAddress) channel.getLocalAddress()).getPort();
         } catch (IOException e) {
@@ -88,6 +134,9 @@ public final class EarlyListener {
      * ({@code new NioServerSocketChannel(channel)}).
      */
     ServerSocketChannel handOverChannel() {
+        if (channel == null) {
+            throw new IllegalStateException("the launcher's socket has no java.nio channel");
+        }
         markHandedOver();
         return channel;
     }
@@ -99,6 +148,10 @@ public final class EarlyListener {
      * @throws IOException when the descriptor cannot be read ({@link #canHandOver()} is false)
      */
     int handOverDescriptor() throws IOException {
+        if (channel == null) {
+            markHandedOver();
+            return 0; // listen-first.pl made it non-blocking
+        }
         channel.configureBlocking(false);
         int fd = descriptor(channel);
         markHandedOver();
@@ -114,12 +167,29 @@ public final class EarlyListener {
 
     /** Closes the socket unless it was handed over (then it is Netty's to close). */
     public void close() {
-        if (!handedOver) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing was accepted on it; the process is stopping
-            }
+        if (handedOver) {
+            return;
+        }
+        if (channel == null) {
+            releaseStandardInput();
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // nothing was accepted on it; the process is stopping
+        }
+    }
+
+    /**
+     * Lets go of the launcher's socket on standard input: closing {@code System.in} points descriptor 0
+     * at /dev/null (the JDK never leaves 0, 1 or 2 unassigned), so the socket closes and the port is free.
+     */
+    private static void releaseStandardInput() {
+        try {
+            System.in.close();
+        } catch (IOException e) {
+            // then the port stays taken and the server's own bind says so
         }
     }
 

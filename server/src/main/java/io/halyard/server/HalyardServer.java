@@ -84,13 +84,16 @@ public final class HalyardServer {
     /**
      * Starts serving on the client socket {@code early} (already listening, see {@link EarlyListener}),
      * or binds the client port when {@code early} is null. Throws when the port cannot be bound or TLS
-     * cannot be loaded; {@code early} is then closed.
+     * cannot be loaded; {@code early} is then closed. Returns once core NATS is served; JetStream, when
+     * on, is still reopening its streams then, holding publishes to them and API requests meanwhile
+     * ({@code jetStream().awaitRecovered} waits for it).
      */
     public HalyardServer start(EarlyListener early) throws InterruptedException {
         SslContext ssl;
         try {
             ssl = options.tls == null ? null : Tls.serverContext(options.tls);
-            // Streams are reopened before the first client can publish to them.
+            // Publishes to the streams on disk and API requests are held from here on, so clients
+            // may come as soon as the port serves; the streams are reopened after that (below).
             startJetStream();
         } catch (RuntimeException e) {
             if (early != null) {
@@ -131,10 +134,7 @@ public final class HalyardServer {
             brokerConfig.port = early.port();
         }
         try {
-            serverChannel = early == null
-                    ? b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                            .bind(options.host, port).sync().channel()
-                    : serveOn(b, early, epoll);
+            serverChannel = early == null ? bind(b, epoll, port) : serveOn(b, early, epoll, port);
         } catch (Exception e) {
             if (early != null) {
                 early.close();
@@ -175,6 +175,10 @@ public final class HalyardServer {
             }
         }
         LOG.log(System.Logger.Level.INFO, "Server is ready ({0} transport)", epoll ? "epoll" : "nio");
+        if (jetStream != null) {
+            // Only now: reading every stored record must not slow the path to the first INFO.
+            jetStream.startRecovery();
+        }
         return this;
     }
 
@@ -211,7 +215,7 @@ public final class HalyardServer {
         }
         Path dir = storeDirectory(options);
         jetStream = new JetStream(broker, dir, EpochClock.SYSTEM)
-                .storageLimits(maxMemoryStore(options), maxFileStore(options)).start();
+                .storageLimits(maxMemoryStore(options), maxFileStore(options)).startHolding();
         LOG.log(System.Logger.Level.INFO, "JetStream enabled, storing in {0}", dir.toAbsolutePath());
     }
 
@@ -227,20 +231,61 @@ public final class HalyardServer {
         return jetStream;
     }
 
+    private Channel bind(ServerBootstrap b, boolean epoll, int port) throws InterruptedException {
+        return b.channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .bind(options.host, port).sync().channel();
+    }
+
     /**
      * Registers the already listening {@code early} socket with the boss loop; being bound, the channel
-     * is active at once and starts accepting, connections queued in the backlog first.
+     * is active at once and starts accepting, connections queued in the backlog first. The launcher's
+     * socket is taken only by epoll and only when it is bound to the address of the options; else it
+     * is released and the port bound anew (connections that waited in its backlog are reset).
      */
-    private static Channel serveOn(ServerBootstrap b, EarlyListener early, boolean epoll) throws Exception {
-        ServerSocketChannel channel = epoll
-                ? new EpollServerSocketChannel(early.handOverDescriptor())
-                : new NioServerSocketChannel(early.handOverChannel());
+    private Channel serveOn(ServerBootstrap b, EarlyListener early, boolean epoll, int port) throws Exception {
+        ServerSocketChannel channel;
+        if (early.boundByLauncher()) {
+            channel = epoll ? launcherSocket(early) : null;
+            if (channel == null) {
+                LOG.log(System.Logger.Level.WARNING, "Not serving on the client socket the launcher bound ({0}); "
+                        + "binding the port anew", epoll ? "another address" : "no epoll transport");
+                early.close();
+                return bind(b, epoll, port);
+            }
+        } else {
+            channel = epoll
+                    ? new EpollServerSocketChannel(early.handOverDescriptor())
+                    : new NioServerSocketChannel(early.handOverChannel());
+        }
         try {
             return b.channelFactory((ChannelFactory<ServerSocketChannel>) () -> channel).register().sync().channel();
         } catch (Exception | Error e) {
             channel.unsafe().closeForcibly();
             throw e;
         }
+    }
+
+    /** The launcher's socket as an epoll channel when it listens on the options' address; else null. */
+    private ServerSocketChannel launcherSocket(EarlyListener early) {
+        EpollServerSocketChannel channel;
+        try {
+            channel = new EpollServerSocketChannel(0);
+        } catch (RuntimeException e) {
+            return null; // descriptor 0 is no socket: nothing to release either
+        }
+        InetSocketAddress bound = channel.localAddress();
+        boolean sameHost = bound != null && (bound.getAddress().isAnyLocalAddress()
+                ? options.host == null || options.host.isEmpty() || options.host.equals("0.0.0.0")
+                : bound.getAddress().getHostAddress().equals(options.host));
+        if (bound == null || bound.getPort() != early.port() || !sameHost) {
+            return null; // not closed here: early.close() lets go of standard input
+        }
+        try {
+            early.handOverDescriptor();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return channel;
     }
 
     /**

@@ -108,8 +108,9 @@ public final class Main {
             return 1;
         }
         // Listen before anything heavy is loaded: harnesses connect a few hundred ms after the spawn.
-        EarlyListener early = null;
-        if (EarlyListener.canHandOver()) {
+        // On Linux the launcher may have bound the port already, before the JVM started.
+        EarlyListener early = EarlyListener.fromLauncher(options.port);
+        if (early == null && EarlyListener.canHandOver()) {
             try {
                 early = EarlyListener.bind(options.host, options.port);
             } catch (IOException | RuntimeException e) {
@@ -142,6 +143,9 @@ public final class Main {
                     Broker.HALYARD_VERSION, Broker.NATS_COMPATIBLE_VERSION);
             options.warnings.forEach(w -> Log.LOG.log(System.Logger.Level.WARNING, w));
             server = new HalyardServer(options).start(early);
+            if (early != null && early.boundByLauncher() && early.handedOver()) {
+                Log.LOG.log(System.Logger.Level.DEBUG, "Serving on the client socket the launcher bound before the JVM started");
+            }
             files.write(server.port(), server.webSocketPort(), server.monitorPort());
         } catch (Exception e) {
             if (early != null) {

@@ -26,6 +26,8 @@ public final class ApiErrors {
 
     /** JSNotEnabledErr. */
     public static final ApiError NOT_ENABLED = new ApiError(503, 10076, "JetStream not enabled");
+    /** JSClusterNotAvailErr: what a request gets when it waited too long for JetStream's recovery. */
+    public static final ApiError TEMPORARILY_UNAVAILABLE = new ApiError(503, 10008, "JetStream system temporarily unavailable");
 
     // --- streams --------------------------------------------------------------------------------
     /** JSStreamNotFoundErr. */

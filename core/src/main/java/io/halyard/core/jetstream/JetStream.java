@@ -1,6 +1,7 @@
 package io.halyard.core.jetstream;
 
 import io.halyard.core.Broker;
+import io.halyard.core.client.Subscription;
 import io.halyard.core.subject.Subjects;
 import io.halyard.log.EpochClock;
 import io.halyard.log.FileStore;
@@ -13,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -29,6 +32,13 @@ import java.util.concurrent.TimeUnit;
  * {@code meta.json} and the stream's {@link FileStore} directory {@code msgs/}. Directories are
  * created with the first file stream, so a server that never creates one leaves no trace. Memory
  * streams have no directory and are lost on restart, as with nats-server.
+ *
+ * <p><b>Start-up.</b> The server serves core NATS while the streams and consumers found on disk
+ * are reopened on the JetStream thread (reading every record of every store takes a while):
+ * {@link #startHolding} before the client port serves — from then on a {@link RecoveryHold} keeps
+ * publishes to those streams and the API holds its requests — and {@link #startRecovery} once it
+ * serves; both are served in order when recovery is done ({@link #isRecovered}). {@link #start}
+ * does both and waits.
  *
  * <p><b>Threads.</b> Every API request runs on the single {@code halyard-jetstream} thread
  * ({@link #executor()}), so creates, updates and deletes are serialised without further locking;
@@ -54,6 +64,12 @@ public final class JetStream implements AutoCloseable {
     private final JetStreamApi api;
     private StorageLimit memoryLimit = new StorageLimit(-1);
     private StorageLimit fileLimit = new StorageLimit(-1);
+    private final RecoveryHold hold;
+    private final CountDownLatch recovered = new CountDownLatch(1);
+    /** Set when close() begins, so that a recovery still under way stops at the next stream. */
+    private volatile boolean closing;
+    /** Why recovery as a whole failed (streams that fail alone are only logged), or null. */
+    private volatile RuntimeException recoveryFailure;
 
     /**
      * @param storeDirectory nats-server's {@code store_dir}; streams go under {@code jetstream/$G/streams}
@@ -72,11 +88,12 @@ public final class JetStream implements AutoCloseable {
         this.executor.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());
         this.consumers = new Consumers(this, broker, clock);
         this.api = new JetStreamApi(this, broker);
+        this.hold = new RecoveryHold(broker, this);
     }
 
     /**
      * The server's {@code max_memory_store} and {@code max_file_store} (not positive: unlimited).
-     * Call before {@link #start}.
+     * Call before {@link #start} or {@link #startRecovery}.
      */
     public JetStream storageLimits(long maxMemoryBytes, long maxFileBytes) {
         this.memoryLimit = new StorageLimit(maxMemoryBytes);
@@ -84,25 +101,109 @@ public final class JetStream implements AutoCloseable {
         return this;
     }
 
-    /** Reopens the streams found on disk, then starts answering the API. */
+    /** Reopens the streams and consumers found on disk and starts answering the API; returns when done. */
     public JetStream start() {
+        startHolding();
+        startRecovery();
         try {
-            executor.submit(this::recover).get();
+            recovered.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while recovering streams", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot recover streams: " + e.getCause().getMessage(), e.getCause());
         }
-        executor.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
-        consumers.start(executor);
+        RuntimeException failure = recoveryFailure;
+        if (failure != null) {
+            throw new IllegalStateException("cannot recover streams: " + failure.getMessage(), failure);
+        }
+        return this;
+    }
+
+    /**
+     * From now on, publishes to the streams on disk and API requests are held until recovery is done.
+     * Cheap (loads no stream, no JSON); call before clients can publish, then {@link #startRecovery}.
+     */
+    public JetStream startHolding() {
+        hold.install();
         api.start();
         return this;
     }
 
+    /**
+     * Reopens the streams and consumers on disk on the JetStream thread, then serves what was held.
+     * Returns at once; {@link #isRecovered} tells when it is done. Once, after {@link #startHolding}.
+     */
+    public JetStream startRecovery() {
+        executor.execute(this::recover);
+        return this;
+    }
+
+    /** Whether the streams and consumers on disk have been reopened (or recovery gave up). Any thread. */
+    public boolean isRecovered() {
+        return recovered.getCount() == 0;
+    }
+
+    /** Waits for {@link #isRecovered}; false on timeout. */
+    public boolean awaitRecovered(long timeout, TimeUnit unit) throws InterruptedException {
+        return recovered.await(timeout, unit);
+    }
+
+    /** Why recovery failed as a whole, or null. */
+    public RuntimeException recoveryFailure() {
+        return recoveryFailure;
+    }
+
+    /** Recovery, on the JetStream thread: configurations, then stores and consumers, then the hand-over. */
     private void recover() {
+        long startNanos = System.nanoTime();
+        List<Subscription> subscriptions = new ArrayList<>();
+        try {
+            api.registerOperations();
+            Map<String, StoredStream> found = readStreams();
+            Map<String, List<String>> subjects = new LinkedHashMap<>();
+            found.forEach((name, f) -> subjects.put(name, f.meta.config().subjects));
+            hold.streamsKnown(subjects);
+            for (StoredStream f : found.values()) {
+                if (closing) {
+                    break;
+                }
+                String name = f.meta.config().name;
+                try {
+                    Stream stream = open(f.meta.config(), f.meta.createdNanos(), f.dir);
+                    streams.put(name, stream);
+                    subscriptions.addAll(stream.startUnsubscribed());
+                    consumers.recover(stream, f.dir);
+                    hold.opened(name, stream);
+                    LOG.log(System.Logger.Level.INFO, "Restored stream {0} ({1} messages)", name, stream.store().state().messages());
+                } catch (IOException | RuntimeException e) {
+                    hold.failed(name);
+                    LOG.log(System.Logger.Level.ERROR, "Stream {0} not restored, its files are left as they are: {1}", name, e.getMessage());
+                }
+            }
+            measureUsage();
+            executor.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
+            consumers.start(executor);
+            hold.consumersStarted();
+        } catch (RuntimeException e) {
+            recoveryFailure = e;
+            LOG.log(System.Logger.Level.ERROR, "JetStream recovery failed", e);
+        } finally {
+            hold.release(subscriptions);
+            api.ready();
+            recovered.countDown();
+        }
+        LOG.log(System.Logger.Level.INFO, "JetStream recovered {0} streams and {1} consumers in {2,number,#} ms",
+                streams.size(), consumers.count(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    }
+
+    /** A stream found on disk: its configuration and directory. */
+    private record StoredStream(StreamMeta.Contents meta, Path dir) {
+    }
+
+    /** The configurations of the streams on disk, by name; removes what an unfinished delete left. */
+    private Map<String, StoredStream> readStreams() {
+        Map<String, StoredStream> found = new LinkedHashMap<>();
         if (!Files.isDirectory(streamsDirectory)) {
-            return;
+            return found;
         }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(streamsDirectory)) {
             for (Path dir : dirs) {
@@ -118,11 +219,7 @@ public final class JetStream implements AutoCloseable {
                     if (!meta.config().name.equals(name)) {
                         throw new IOException("meta.json names stream " + meta.config().name);
                     }
-                    Stream stream = open(meta.config(), meta.createdNanos(), dir);
-                    streams.put(name, stream);
-                    stream.start();
-                    consumers.recover(stream, dir);
-                    LOG.log(System.Logger.Level.INFO, "Restored stream {0} ({1} messages)", name, stream.store().state().messages());
+                    found.put(name, new StoredStream(meta, dir));
                 } catch (IOException | RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "Stream {0} not restored, its files are left as they are: {1}", name, e.getMessage());
                 }
@@ -130,7 +227,7 @@ public final class JetStream implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "Cannot list streams in " + streamsDirectory, e);
         }
-        measureUsage();
+        return found;
     }
 
     private Stream open(StreamConfig config, long createdNanos, Path dir) throws IOException {
@@ -349,6 +446,8 @@ public final class JetStream implements AutoCloseable {
     /** Stops the API and closes every stream (file stores complete their writes and fsync). */
     @Override
     public void close() {
+        closing = true;
+        hold.close();
         api.stop();
         try {
             executor.submit(consumers::close).get(5, TimeUnit.SECONDS);

@@ -139,12 +139,29 @@ public final class Stream {
     void start() {
         publishLock.lock();
         try {
+            for (Subscription sub : startUnsubscribed()) {
+                broker.subscribe(sub);
+            }
+        } finally {
+            publishLock.unlock();
+        }
+    }
+
+    /**
+     * Rebuilds the publish checks' state from the store and returns the subscriptions to the stream's
+     * subjects without adding them to the broker: recovery adds those of every recovered stream at
+     * once, in place of its {@link RecoveryHold}, which hands messages to {@link #onMessage} until then.
+     */
+    List<Subscription> startUnsubscribed() {
+        publishLock.lock();
+        try {
             lastSequence = store.state().lastSequence();
             rebuildMsgIds();
             if (config.allowMsgTtl) {
                 rebuildTtls();
             }
-            subscribe(config.subjects);
+            subscriptions = subscriptionsTo(config.subjects);
+            return subscriptions;
         } finally {
             publishLock.unlock();
         }
@@ -184,13 +201,18 @@ public final class Stream {
     }
 
     private void subscribe(List<String> subjects) {
+        subscriptions = subscriptionsTo(subjects);
+        for (Subscription sub : subscriptions) {
+            broker.subscribe(sub);
+        }
+    }
+
+    private List<Subscription> subscriptionsTo(List<String> subjects) {
         List<Subscription> subs = new ArrayList<>(subjects.size());
         for (String subject : subjects) {
-            Subscription sub = Subscription.internal(subject, null, this::onMessage);
-            broker.subscribe(sub);
-            subs.add(sub);
+            subs.add(Subscription.internal(subject, null, this::onMessage));
         }
-        subscriptions = subs;
+        return List.copyOf(subs);
     }
 
     private void unsubscribe() {

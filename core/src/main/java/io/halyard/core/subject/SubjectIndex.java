@@ -116,6 +116,48 @@ public final class SubjectIndex<T> {
         }
     }
 
+    /**
+     * Removes {@code removed} and adds {@code added} as one change: for any subject, a {@link #match}
+     * sees either every entry of {@code removed} and none of {@code added}, or the other way round,
+     * never a mix. This is how a catch-all that stood in for several subscriptions hands over to them
+     * without a message reaching both or neither (JetStream's recovery hold). Entries absent from the
+     * index are skipped; entries already present are not added twice.
+     *
+     * @throws IllegalArgumentException if a filter of {@code added} is invalid (nothing is changed)
+     */
+    public void replace(List<Entry<T>> removed, List<Entry<T>> added) {
+        for (Entry<T> e : added) {
+            Objects.requireNonNull(e.value(), "value");
+            checkFilter(e.filter(), e.queueGroup());
+        }
+        long stamp = lock.writeLock();
+        try {
+            // Change the trie first and invalidate afterwards: until its entry is dropped a cached
+            // subject answers as before the whole change, and no miss can store a result before the
+            // lock is released, when every change is in.
+            for (Entry<T> e : removed) {
+                if (Subjects.isValidFilter(e.filter()) && trie.remove(tokens(e.filter()), e.queueGroup(), e.value())) {
+                    count--;
+                }
+            }
+            for (Entry<T> e : added) {
+                if (trie.insert(e.filter(), tokens(e.filter()), e.queueGroup(), e.value())) {
+                    count++;
+                }
+            }
+            for (Entry<T> e : removed) {
+                if (Subjects.isValidFilter(e.filter())) {
+                    invalidate(e.filter(), tokens(e.filter()));
+                }
+            }
+            for (Entry<T> e : added) {
+                invalidate(e.filter(), tokens(e.filter()));
+            }
+        } finally {
+            lock.unlockWrite(stamp);
+        }
+    }
+
     /** The number of entries. */
     public int count() {
         return count;

@@ -314,6 +314,62 @@ class SubjectIndexTest {
         assertEquals(1, index.count());
     }
 
+    @Test
+    void shouldReplaceACatchAllWithSeveralFiltersInOneChange() {
+        Sub other = add("x.y");
+        Sub catchAll = add(">");
+        assertEquals(Set.of(other, catchAll), plain("x.y"));
+        Sub orders = new Sub("orders.>");
+        Sub events = new Sub("events.*");
+        index.replace(List.of(new SubjectIndex.Entry<>(">", null, catchAll)),
+                List.of(new SubjectIndex.Entry<>("orders.>", null, orders), new SubjectIndex.Entry<>("events.*", null, events)));
+        assertEquals(Set.of(other), plain("x.y"));
+        assertEquals(Set.of(orders), plain("orders.1"));
+        assertEquals(Set.of(events), plain("events.a"));
+        assertEquals(3, index.count());
+        // Absent entries are skipped; an invalid filter to add changes nothing.
+        index.replace(List.of(new SubjectIndex.Entry<>(">", null, catchAll)), List.of());
+        assertEquals(3, index.count());
+        assertThrows(IllegalArgumentException.class, () -> index.replace(
+                List.of(new SubjectIndex.Entry<>("x.y", null, other)), List.of(new SubjectIndex.Entry<>("a..b", null, orders))));
+        assertEquals(Set.of(other), plain("x.y"));
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void shouldNeverShowBothOrNeitherSideOfAReplaceToConcurrentMatches() throws Exception {
+        Sub catchAll = new Sub(">");
+        Sub specific = new Sub("r.*");
+        index.insert(">", null, catchAll);
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            Thread t = new Thread(() -> {
+                int i = 0;
+                while (!stop.get()) {
+                    Set<Sub> seen = plain("r." + (i++ & 63));
+                    if (seen.size() != 1) {
+                        failures.add(seen.toString());
+                    }
+                }
+            });
+            readers.add(t);
+            t.start();
+        }
+        for (int i = 0; i < 5_000; i++) {
+            boolean in = (i & 1) == 0;
+            index.replace(List.of(new SubjectIndex.Entry<>(in ? ">" : "r.*", null, in ? catchAll : specific)),
+                    List.of(new SubjectIndex.Entry<>(in ? "r.*" : ">", null, in ? specific : catchAll)));
+            pauseMicros(i % 16);
+        }
+        stop.set(true);
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertTrue(failures.isEmpty(), () -> failures.size() + " matches saw both or neither, e.g. " + failures.peek());
+    }
+
     private static void pauseMicros(int micros) {
         long until = System.nanoTime() + micros * 1_000L;
         while (System.nanoTime() < until) {

@@ -10,8 +10,10 @@ import java.util.Map;
  * {@code {"status":"unavailable","status_code":503,"error":"..."}} when the server is not healthy.
  * Unhealthy means: shutting down or in lame-duck mode (so a Kubernetes readiness probe takes the pod
  * out of service while it drains — a Halyard choice); with {@code js-enabled-only=true}, JetStream
- * switched off; JetStream on but not running. {@code js-server-only=true} is accepted; Halyard has
- * no per-stream checks yet, so it changes nothing.
+ * switched off; JetStream on but not running, or still reopening its streams and consumers after a
+ * start (it recovers in the background while core NATS is served, see {@code JetStream}; nats-server
+ * does not serve clients until then, and reports streams not yet recovered as unavailable).
+ * {@code js-server-only=true} is accepted; Halyard has no per-stream checks yet, so it changes nothing.
  */
 final class Healthz {
     /** The status and the JSON body. */
@@ -32,6 +34,12 @@ final class Healthz {
         }
         if (js == null) {
             return unavailable("JetStream has not started");
+        }
+        if (!js.isRecovered()) {
+            return unavailable("JetStream is recovering its streams and consumers");
+        }
+        if (js.recoveryFailure() != null) {
+            return unavailable("JetStream recovery failed: " + js.recoveryFailure().getMessage());
         }
         // js-server-only skips nats-server's per-stream and per-consumer checks; Halyard has no such
         // checks yet (a stream's store that failed is not visible here), so both answer alike.

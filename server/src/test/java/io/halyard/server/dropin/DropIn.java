@@ -64,11 +64,18 @@ public final class DropIn {
     /**
      * Writes an executable shell script {@code dir/name} that runs Halyard's Main with this test class
      * path under the executable name {@code name}, passing its arguments on: what {@code bin/nats-server}
-     * does with the built jar.
+     * does with the built jar, through {@code bin/lib/listen-first.pl} as it does when perl is there
+     * (the client port listens before the JVM starts).
      */
     static Path serverScript(Path dir, String name) throws IOException {
+        List<String> command = serverCommand(name);
         StringBuilder sh = new StringBuilder("#!/bin/sh\nexec");
-        for (String part : serverCommand(name)) {
+        Path listenFirst = repository().resolve("bin/lib/listen-first.pl");
+        if (perl() != null && Files.isRegularFile(listenFirst)) {
+            sh.append(' ').append(shellQuote(perl().toString())).append(' ').append(shellQuote(listenFirst.toString()))
+                    .append(' ').append(command.size());
+        }
+        for (String part : command) {
             sh.append(' ').append(shellQuote(part));
         }
         sh.append(" \"$@\"\n");
@@ -76,6 +83,22 @@ public final class DropIn {
         Files.writeString(script, sh.toString(), StandardCharsets.UTF_8);
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
+    }
+
+    /** The repository's root (the tests run in {@code server/}). */
+    static Path repository() {
+        return Path.of(System.getProperty("basedir", "")).toAbsolutePath().getParent();
+    }
+
+    /** perl on the PATH, or null. */
+    static Path perl() {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(d, "perl");
+            if (Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     static String shellQuote(String s) {
@@ -119,7 +142,25 @@ public final class DropIn {
 
         /** Starts a server with {@code jvmOptions} in place of {@link #ADD_EXPORTS}. */
         static Child start(List<String> jvmOptions, List<String> args, Map<String, String> env) throws IOException {
-            List<String> cmd = serverCommand("nats-server", jvmOptions);
+            return start(List.of(), jvmOptions, args, env);
+        }
+
+        /**
+         * Starts a server through {@code bin/lib/listen-first.pl}, as {@code bin/nats-server} does when
+         * perl is there: the port named by {@code args} listens before the JVM starts.
+         */
+        static Child startListeningFirst(List<String> jvmOptions, List<String> args, Map<String, String> env)
+                throws IOException {
+            List<String> jvm = serverCommand("nats-server", jvmOptions);
+            return start(List.of(perl().toString(), repository().resolve("bin/lib/listen-first.pl").toString(),
+                    Integer.toString(jvm.size())), jvmOptions, args, env);
+        }
+
+        /** Starts {@code prefix} + the server command with {@code jvmOptions} + {@code args}. */
+        static Child start(List<String> prefix, List<String> jvmOptions, List<String> args, Map<String, String> env)
+                throws IOException {
+            List<String> cmd = new ArrayList<>(prefix);
+            cmd.addAll(serverCommand("nats-server", jvmOptions));
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             // A test run inside a Kubernetes pod must not turn every child's SIGTERM into a lame duck.

@@ -117,6 +117,70 @@ class EarlyListenerTest {
     }
 
     @Test
+    void shouldServeOnTheSocketTheLauncherBoundBeforeTheJvmStarted() throws Exception {
+        assumeTrue(DropIn.perl() != null && isLinux(), "bin/lib/listen-first.pl binds early on Linux, with perl");
+        int port = DropIn.freePort();
+        try (DropIn.Child child = DropIn.Child.startListeningFirst(List.of(DropIn.ADD_EXPORTS),
+                List.of("-D", "-a", "127.0.0.1", "-p", Integer.toString(port)), Map.of())) {
+            Socket s = connectWhenListening(port, child);
+            // Listening before the JVM has logged anything: the kernel queued the connect.
+            assertTrue(child.log().isEmpty() || !child.log().contains("Server is ready"), child.log());
+            try (s) {
+                assertTrue(greet(s).contains("\"port\":" + port));
+            }
+            child.awaitLine("Serving on the client socket the launcher bound", Duration.ofSeconds(10));
+        }
+        try (ServerSocket again = new ServerSocket()) {
+            again.bind(new InetSocketAddress("127.0.0.1", port)); // the stop closed it
+        }
+    }
+
+    /** A listening socket on {@code port} as standard input, said to be the client port, as listen-first.pl passes it. */
+    private static List<String> passingASocketOn(int port) {
+        return List.of(DropIn.perl().toString(), "-MSocket", "-MFcntl", "-e",
+                "socket(my $s, PF_INET, SOCK_STREAM, 0) or die; bind($s, sockaddr_in(" + port
+                        + ", inet_aton('127.0.0.1'))) or die; listen($s, 16) or die; "
+                        + "fcntl($s, F_SETFL, O_NONBLOCK) or die; open(STDIN, '<&', $s) or die; "
+                        + "splice(@ARGV, 1, 0, '-Dhalyard.listen_fd=0'); exec @ARGV");
+    }
+
+    @Test
+    void shouldLetGoOfALaunchersSocketOnAnotherPortAndBindItsOwnKeepingTheLog() throws Exception {
+        assumeTrue(DropIn.perl() != null && isLinux(), "the test passes a socket with perl");
+        int wrong = DropIn.freePort();
+        int port = DropIn.freePort();
+        try (DropIn.Child child = DropIn.Child.start(passingASocketOn(wrong), List.of(DropIn.ADD_EXPORTS),
+                List.of("-a", "127.0.0.1", "-p", Integer.toString(port)), Map.of());
+             Socket s = connectWhenListening(port, child)) {
+            assertTrue(greet(s).contains("\"port\":" + port));
+            child.awaitLine("Not serving on the client socket the launcher bound \\(another address\\)", Duration.ofSeconds(10));
+            child.awaitLine("Server is ready", Duration.ofSeconds(10));
+            try (ServerSocket again = new ServerSocket()) {
+                again.bind(new InetSocketAddress("127.0.0.1", wrong)); // released by the server
+            }
+        }
+    }
+
+    @Test
+    void shouldLetGoOfALaunchersSocketWhenEpollIsUnavailable() throws Exception {
+        assumeTrue(DropIn.perl() != null && isLinux(), "the test passes a socket with perl");
+        int port = DropIn.freePort();
+        try (DropIn.Child child = DropIn.Child.start(passingASocketOn(port),
+                List.of(DropIn.ADD_EXPORTS, "-Dio.netty.transport.noNative=true"),
+                List.of("-a", "127.0.0.1", "-p", Integer.toString(port)), Map.of())) {
+            child.awaitLine("Server is ready \\(nio transport\\)", Duration.ofSeconds(20));
+            try (Socket s = connectWhenListening(port, child)) {
+                assertTrue(greet(s).contains("\"port\":" + port));
+            }
+            assertTrue(child.log().contains("no epoll transport"), child.log());
+        }
+    }
+
+    private static boolean isLinux() {
+        return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux");
+    }
+
+    @Test
     void shouldStopWithOneLineWhenThePortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
              DropIn.Child child = DropIn.Child.start(List.of("-a", "127.0.0.1", "-p",

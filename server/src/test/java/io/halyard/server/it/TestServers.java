@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -31,8 +32,21 @@ final class TestServers {
         return start(options -> { });
     }
 
-    /** A server whose options {@code customiser} adjusts after host and port are set. */
+    /**
+     * A server whose options {@code customiser} adjusts after host and port are set, returned once
+     * JetStream has reopened what its store holds (the server itself serves before that).
+     */
     static Running start(Consumer<ServerOptions> customiser) throws Exception {
+        Running running = startRecovering(customiser);
+        if (running.server.jetStream() != null && !running.server.jetStream().awaitRecovered(30, TimeUnit.SECONDS)) {
+            running.close();
+            throw new AssertionError("JetStream did not recover within 30 s");
+        }
+        return running;
+    }
+
+    /** As {@link #start(Consumer)}, returned as soon as the server serves, JetStream maybe still recovering. */
+    static Running startRecovering(Consumer<ServerOptions> customiser) throws Exception {
         ServerOptions options = new ServerOptions();
         options.host = "127.0.0.1";
         options.port = -1;
