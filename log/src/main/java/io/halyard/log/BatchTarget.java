@@ -8,4 +8,13 @@ interface BatchTarget {
 
     /** Bytes up to {@code endPosition} are written (and fsynced, when the mode says so). */
     void onWritten(long endPosition);
+
+    /**
+     * Whether this file's fsync may wait for a later group commit unless the batch asks for it
+     * ({@link WriteBatch#syncAll}): true for the delete journal, whose records of deletions made by
+     * limits recovery derives again from the limits.
+     */
+    default boolean deferrableSync() {
+        return false;
+    }
 }

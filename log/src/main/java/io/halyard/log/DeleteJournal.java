@@ -48,6 +48,11 @@ final class DeleteJournal implements BatchTarget {
         writtenPosition = endPosition;
     }
 
+    @Override
+    public boolean deferrableSync() {
+        return true;
+    }
+
     static int recordLength(int ranges) {
         return RecordFormat.HEADER_BYTES + ranges * 16;
     }

@@ -222,14 +222,16 @@ public final class FileStore implements StreamStore {
                 writer.lock.unlock();
             }
             if (entry == null) {
-                entry = new SubjectEntry(subject, seq);
+                entry = new SubjectEntry(subject, seq, accounted);
                 subjects.put(subject, entry);
             } else if (entry.count == 0) {
                 entry.first = seq;
                 entry.firstStale = false;
+                entry.firstBytes = accounted;
             }
             entry.last = seq;
             entry.lastStale = false;
+            entry.lastBytes = accounted;
             entry.count++;
             active.onMessage(seq, ts, entry.subject, position, accounted);
             active.appendPosition = position + length;
@@ -338,7 +340,7 @@ public final class FileStore implements StreamStore {
     private void trimSubject(SubjectEntry entry, long max) {
         while (entry.count > max) {
             long seq = firstOf(entry);
-            removeMessage(seq, true);
+            removeMessage(seq, entry, true);
         }
     }
 
@@ -351,33 +353,52 @@ public final class FileStore implements StreamStore {
         return removed;
     }
 
-    /** Removes the oldest message, recording the head advance in the batch's head record. */
+    /** Removes the oldest message (a limit), recording the head advance in the batch's head record. */
     private void removeFirst() {
         long seq = firstSequence;
-        removeMessage(seq, true);
+        removeMessage(seq, null, true);
     }
 
     /**
      * Removes a stored, live message and records its deletion in the journal. Removing the first
      * message widens the batch's head record, which says "everything up to here is gone" (from
      * sequence 1, so recovery never counts an older gap lost); any other gets a record of its own.
+     *
+     * @param entry    the message's subject entry if the caller knows it (it may know the size), or null
+     * @param byLimits the store's limits removed it, so recovery (which applies them again) would
+     *                 remove it again: its journal record need not be fsynced with this batch
      */
-    private void removeMessage(long seq, boolean headOrder) {
+    private void removeMessage(long seq, SubjectEntry entry, boolean byLimits) {
         boolean wasFirst = seq == firstSequence;
-        if (!forget(seq)) {
+        if (!forget(seq, entry)) {
             throw new IllegalStateException("store " + name + ": no metadata for live sequence " + seq);
         }
-        journalDeletion(seq, wasFirst);
+        journalDeletion(seq, wasFirst, byLimits);
     }
 
     /** Removes a live message from the in-memory state only; false when there is no such message. */
     private boolean forget(long seq) {
+        return forget(seq, null);
+    }
+
+    /**
+     * {@link #forget(long)}, where {@code known} (may be null) is the message's subject entry: when it
+     * knows the message's size (its live first or last), nothing is read from the file.
+     */
+    private boolean forget(long seq, SubjectEntry known) {
         LogSegment segment = segmentFor(seq);
-        if (segment == null || !segment.isLive(seq) || !lookupMetadata(seq)) {
+        if (segment == null || !segment.isLive(seq)) {
+            return false;
+        }
+        long knownBytes = known == null ? -1 : known.knownBytes(seq);
+        if (knownBytes >= 0) {
+            metaSubject = known.subject;
+            metaBytes = (int) knownBytes;
+        } else if (!lookupMetadata(seq)) {
             return false;
         }
         int size = metaBytes;
-        SubjectEntry entry = subjects.get(metaSubject);
+        SubjectEntry entry = knownBytes >= 0 ? known : subjects.get(metaSubject);
         segment.delete(seq, size);
         messages--;
         bytes -= size;
@@ -395,9 +416,11 @@ public final class FileStore implements StreamStore {
                 if (entry.count == 1 && !entry.firstStale) {
                     entry.last = entry.first;
                     entry.lastStale = false;
+                    entry.lastBytes = entry.firstBytes;
                 } else if (entry.count == 1 && !entry.lastStale) {
                     entry.first = entry.last;
                     entry.firstStale = false;
+                    entry.firstBytes = entry.lastBytes;
                 }
             }
         }
@@ -573,12 +596,15 @@ public final class FileStore implements StreamStore {
         }
     }
 
-    private void journalDeletion(long seq, boolean head) {
+    private void journalDeletion(long seq, boolean head, boolean byLimits) {
         writer.lock.lock();
         try {
             WriteBatch batch = writer.batchFor(DeleteJournal.recordLength(1));
             if (batch == null) {
                 return; // failed or closing: nothing more becomes durable
+            }
+            if (!byLimits) {
+                batch.syncAll = true;
             }
             if (head && batch.headRecordOffset >= 0) {
                 DeleteJournal.widenHead(batch.buffer, batch.headRecordOffset, seq, lastSequence);
@@ -609,6 +635,7 @@ public final class FileStore implements StreamStore {
                 if (batch == null) {
                     return;
                 }
+                batch.syncAll = true;
                 int at = batch.reserve(journal, journal.appendPosition, length);
                 DeleteJournal.put(batch.buffer, at, lastSequence, options.clock().epochNanos(), part, n);
                 journal.appendPosition += length;
@@ -725,6 +752,7 @@ public final class FileStore implements StreamStore {
             }
             entry.first = found == 0 ? entry.last : found;
             entry.firstStale = false;
+            entry.firstBytes = entry.first == entry.last && !entry.lastStale ? entry.lastBytes : -1;
         }
         return entry.first;
     }
@@ -751,6 +779,7 @@ public final class FileStore implements StreamStore {
                 }
             }
             entry.lastStale = false;
+            entry.lastBytes = -1;
         }
         return entry.last;
     }
@@ -941,32 +970,50 @@ public final class FileStore implements StreamStore {
             if (start < 0) {
                 continue;
             }
+            // Searches go forward, mostly from where this thread's last one stopped (a consumer):
+            // resume there in the bytes read then (see ReadAhead), else read 64 KiB from the index.
+            ReadAhead readAhead = ReadAhead.forThread();
+            ReadAhead.Slot slot = readAhead.resumable(s, start);
+            if (slot == null) {
+                slot = readAhead.take(s);
+            }
+            SegmentCursor c = s.cursor(Math.max(s.index.floorPosition(start), slot.nextPosition), slot);
             try {
-                // The per-thread point-read buffer: most searches end within a few KiB (it refills as it goes).
-                SegmentCursor c = s.cursor(s.index.floorPosition(start), GET_BUFFERS.get());
-                while (c.next()) {
-                    if (c.type() != RecordFormat.TYPE_MESSAGE) {
-                        continue;
-                    }
-                    long seq = c.sequence();
-                    if (seq < start || s.deleted.contains(seq)) {
-                        continue;
-                    }
-                    boolean match = literal != null ? c.subjectEquals(literal)
-                            : filter.matchesAll() || filter.matches(c.subject());
-                    if (match) {
-                        if (c.corruptAt() >= 0) {
-                            reportCorruptRead(s, c.corruptAt());
-                        }
-                        return c.message(literal);
-                    }
+                StoredMessage m = scan(s, c, start, filter, literal);
+                if (m != null) {
+                    slot.remember(c, m.sequence());
+                    return m;
                 }
+                slot.keepBuffer(c);
+            } catch (IOException | RuntimeException e) {
+                slot.clear();
+                throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+            }
+        }
+        return null;
+    }
+
+    /** Reads on from {@code c} to the first live message at or after {@code start} matching the filter. */
+    private StoredMessage scan(LogSegment s, SegmentCursor c, long start, SubjectFilter filter, String literal)
+            throws IOException {
+        while (c.next()) {
+            if (c.type() != RecordFormat.TYPE_MESSAGE) {
+                continue;
+            }
+            long seq = c.sequence();
+            if (seq < start || s.deleted.contains(seq)) {
+                continue;
+            }
+            boolean match = literal != null ? c.subjectEquals(literal) : filter.matchesAll() || filter.matches(c.subject());
+            if (match) {
                 if (c.corruptAt() >= 0) {
                     reportCorruptRead(s, c.corruptAt());
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                return c.message(literal);
             }
+        }
+        if (c.corruptAt() >= 0) {
+            reportCorruptRead(s, c.corruptAt());
         }
         return null;
     }
@@ -1027,7 +1074,7 @@ public final class FileStore implements StreamStore {
             if (s == null || !s.isLive(seq)) {
                 return false;
             }
-            removeMessage(seq, false);
+            removeMessage(seq, null, false);
             maybeCompactJournal();
             return true;
         } finally {
@@ -1260,6 +1307,11 @@ public final class FileStore implements StreamStore {
     public void updateLimits(StoreLimits newLimits) {
         lock.lock();
         try {
+            if (!closed) {
+                // Deletions made under the old limits must be on disk before looser ones are in force:
+                // recovery under the new limits would not make them again.
+                syncLocked();
+            }
             limits = newLimits;
             if (!closed) {
                 enforceLimits(null);

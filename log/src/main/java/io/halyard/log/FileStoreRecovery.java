@@ -271,10 +271,11 @@ final class FileStoreRecovery {
             return;
         }
         if (entry == null) {
-            entry = new SubjectEntry(canonical, seq);
+            entry = new SubjectEntry(canonical, seq, accounted);
             subjects.put(canonical, entry);
         }
         entry.last = seq;
+        entry.lastBytes = accounted;
         entry.count++;
         messages++;
         bytes += accounted;

@@ -21,6 +21,13 @@ import java.util.zip.CRC32C;
  * appended while one fsync runs goes out with the next one, so the number of fsyncs per second is
  * bounded by the disk, not by the append rate.
  *
+ * <p><b>Deferred fsyncs.</b> The delete journal's records of deletions made by limits (a KV update
+ * removing the key's previous value, max_msgs, max_age) are written with their batch but fsynced only
+ * with the next batch that needs it ({@link WriteBatch#syncAll}: a deletion that recovery could not
+ * derive again, a segment file being dropped, a {@link #flush}), at an {@code INTERVAL} sync, or at
+ * close. Recovery applies the limits again, so losing such a record to a power failure only repeats
+ * the deletion; meanwhile a KV update costs one fsync instead of two.
+ *
  * <p>Back-pressure: a batch grows (up to {@link #MAX_BATCH_BYTES}) when appenders outrun the disk;
  * past that, an appender waits for the swap.
  *
@@ -55,6 +62,8 @@ final class GroupCommitWriter implements Runnable {
     private final long housekeepingIntervalNanos;
     private final CRC32C crc = new CRC32C();
     private final Map<FileChannel, Boolean> unsynced = new IdentityHashMap<>();
+    /** Written files whose fsync waits for a batch that asks for it (the delete journal). */
+    private final Map<FileChannel, Boolean> deferred = new IdentityHashMap<>();
 
     private WriteBatch filling = new WriteBatch(INITIAL_BATCH_BYTES);
     private WriteBatch spare = new WriteBatch(INITIAL_BATCH_BYTES);
@@ -132,8 +141,20 @@ final class GroupCommitWriter implements Runnable {
         return awaitUntil(() -> durableSequence >= sequence, true, timeoutNanos);
     }
 
-    /** Waits until everything in the filling batch now is written (durability markers included). */
+    /**
+     * Waits until everything in the filling batch now is written (durability markers included) and,
+     * in {@link DurabilityMode#ALWAYS}, everything written so far is fsynced, deferred files included.
+     */
     boolean flush(long timeoutNanos) throws InterruptedException {
+        if (mode == DurabilityMode.ALWAYS) {
+            lock.lock();
+            try {
+                filling.syncAll = true;
+                wake();
+            } finally {
+                lock.unlock();
+            }
+        }
         return awaitUntil(() -> filling.isEmpty() && !writing, false, timeoutNanos) && failure == null;
     }
 
@@ -183,7 +204,7 @@ final class GroupCommitWriter implements Runnable {
                 while (filling.isEmpty() && !closing) {
                     long now = System.nanoTime();
                     long wait = housekeepingIntervalNanos - (now - lastHousekeepingNanos);
-                    if (mode == DurabilityMode.INTERVAL && !unsynced.isEmpty()) {
+                    if (mode == DurabilityMode.INTERVAL && (!unsynced.isEmpty() || !deferred.isEmpty())) {
                         wait = Math.min(wait, syncIntervalNanos - (now - lastSyncNanos));
                     }
                     if (wait <= 0) {
@@ -218,7 +239,9 @@ final class GroupCommitWriter implements Runnable {
                     boolean syncNow = mode == DurabilityMode.ALWAYS
                             || (mode == DurabilityMode.INTERVAL && now - lastSyncNanos >= syncIntervalNanos);
                     if (syncNow) {
-                        syncFiles(batch.syncDirectory);
+                        // A dropped segment's deletions must be on disk before its file goes.
+                        syncFiles(batch.syncDirectory, mode != DurabilityMode.ALWAYS || batch.syncAll
+                                || !batch.retired.isEmpty());
                         lastSyncNanos = now;
                     } else if (batch.syncDirectory) {
                         syncDirectory();
@@ -226,10 +249,10 @@ final class GroupCommitWriter implements Runnable {
                 } catch (IOException | RuntimeException e) {
                     fail(e);
                 }
-            } else if (mode == DurabilityMode.INTERVAL && !unsynced.isEmpty()
+            } else if (mode == DurabilityMode.INTERVAL && (!unsynced.isEmpty() || !deferred.isEmpty())
                     && now - lastSyncNanos >= syncIntervalNanos && failure == null) {
                 try {
-                    syncFiles(false);
+                    syncFiles(false, true);
                 } catch (IOException e) {
                     fail(e);
                 }
@@ -260,8 +283,8 @@ final class GroupCommitWriter implements Runnable {
             }
         }
         try {
-            if (failure == null && !unsynced.isEmpty()) {
-                syncFiles(false);
+            if (failure == null && (!unsynced.isEmpty() || !deferred.isEmpty())) {
+                syncFiles(false, true);
             }
         } catch (IOException e) {
             fail(e);
@@ -294,12 +317,13 @@ final class GroupCommitWriter implements Runnable {
             while (slice.hasRemaining()) {
                 position += ch.write(slice, position);
             }
-            unsynced.put(ch, Boolean.TRUE);
+            (batch.targets[i].deferrableSync() ? deferred : unsynced).put(ch, Boolean.TRUE);
         }
     }
 
-    private void syncFiles(boolean directoryToo) throws IOException {
-        if (unsynced.isEmpty() && !directoryToo) {
+    /** Fsyncs the files written since their last fsync; deferred ones only when {@code all}. */
+    private void syncFiles(boolean directoryToo, boolean all) throws IOException {
+        if (unsynced.isEmpty() && !directoryToo && (!all || deferred.isEmpty())) {
             return;
         }
         long start = System.nanoTime();
@@ -309,6 +333,14 @@ final class GroupCommitWriter implements Runnable {
             }
         }
         unsynced.clear();
+        if (all) {
+            for (FileChannel ch : deferred.keySet()) {
+                if (ch.isOpen()) {
+                    ch.force(false);
+                }
+            }
+            deferred.clear();
+        }
         if (directoryToo) {
             syncDirectory();
         }
@@ -331,6 +363,7 @@ final class GroupCommitWriter implements Runnable {
         }
         for (LogSegment s : batch.retired) {
             unsynced.remove(s.writeChannel());
+            deferred.remove(s.writeChannel());
             try {
                 s.drop();
             } catch (RuntimeException e) {

@@ -187,6 +187,11 @@ final class LogSegment implements BatchTarget {
         return new SegmentCursor(this, position, durableBytes, buffer);
     }
 
+    /** A cursor resuming at {@code position} in what {@code slot} read of this segment before. */
+    SegmentCursor cursor(long position, ReadAhead.Slot slot) {
+        return new SegmentCursor(this, position, durableBytes, slot.buffer, slot.bufferStart, slot.bufferLength);
+    }
+
     /** Reads at {@code position} into {@code dst}; reopens the read channel if an interrupt closed it. */
     int read(ByteBuffer dst, long position) throws IOException {
         for (int attempt = 0; ; attempt++) {

@@ -41,6 +41,27 @@ final class SegmentCursor {
         this.next = 0;
     }
 
+    /**
+     * A cursor starting at {@code position} that first uses the file bytes already in {@code buffer}
+     * ({@code bufferLength} of them, read from {@code bufferStart}) when the position lies among them,
+     * so a reader continuing where it stopped reads nothing again. Bytes of a segment never change once
+     * durable, so earlier reads stay valid.
+     */
+    SegmentCursor(LogSegment segment, long position, long end, ByteBuffer buffer, long bufferStart, int bufferLength) {
+        this.segment = segment;
+        this.end = end;
+        this.buf = buffer;
+        if (position >= bufferStart && position <= bufferStart + bufferLength) {
+            this.bufStart = bufferStart;
+            this.bufLength = bufferLength;
+            this.next = (int) (position - bufferStart);
+        } else {
+            this.bufStart = position;
+            this.bufLength = 0;
+            this.next = 0;
+        }
+    }
+
     /** Advances to the next valid record; false at the end of readable data or at a corrupt record. */
     boolean next() throws IOException {
         long position = bufStart + next;
@@ -158,6 +179,20 @@ final class SegmentCursor {
 
     long position() {
         return bufStart + at;
+    }
+
+    /** The file position after the current record: where a later read may resume. */
+    long nextPosition() {
+        return bufStart + next;
+    }
+
+    /** File position of the buffer's first byte, and how many bytes it holds from there. */
+    long bufferStart() {
+        return bufStart;
+    }
+
+    int bufferLength() {
+        return bufLength;
     }
 
     ByteBuffer buffer() {

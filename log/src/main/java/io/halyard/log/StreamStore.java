@@ -82,7 +82,11 @@ public interface StreamStore extends AutoCloseable {
     /** Removes messages older than the max age now (the store also does this on its own). */
     long expire();
 
-    /** Makes every deletion and purge so far durable, waiting for the writer if needed. */
+    /**
+     * Makes every deletion and purge so far durable, waiting for the writer if needed. A file store
+     * may leave the record of a deletion made by its limits unsynced for a while (recovery applies
+     * the limits again); call this before recording looser limits anywhere recovery reads them.
+     */
     void sync();
 
     StoreState state();
@@ -95,7 +99,10 @@ public interface StreamStore extends AutoCloseable {
 
     StoreLimits limits();
 
-    /** Applies new limits now (a stream update); removes what the new limits no longer allow. */
+    /**
+     * Applies new limits now (a stream update); removes what the new limits no longer allow. Deletions
+     * made under the old limits are durable first.
+     */
     void updateLimits(StoreLimits limits);
 
     /** Completes outstanding writes (and their fsync) and releases files. Idempotent. */

@@ -20,6 +20,11 @@ final class WriteBatch {
     long lastSequence;
     /** A new file was created for this batch: its directory entry must be fsynced too. */
     boolean syncDirectory;
+    /**
+     * Files whose fsync may be deferred ({@link BatchTarget#deferrableSync()}) are fsynced with this
+     * batch too: it holds a deletion recovery could not derive again, or someone waits for everything.
+     */
+    boolean syncAll;
     /** Buffer offset of the batch's head-advance deletion record, or -1. */
     int headRecordOffset = -1;
     /** Segments no longer needed once this batch is durable. */
@@ -30,7 +35,7 @@ final class WriteBatch {
     }
 
     boolean isEmpty() {
-        return buffer.position() == 0 && retired.isEmpty();
+        return buffer.position() == 0 && retired.isEmpty() && !syncAll;
     }
 
     int remaining() {
@@ -70,6 +75,7 @@ final class WriteBatch {
         chunks = 0;
         lastSequence = 0;
         syncDirectory = false;
+        syncAll = false;
         headRecordOffset = -1;
         retired.clear();
     }

@@ -168,6 +168,126 @@ class FileStoreTest {
     }
 
     @Test
+    void shouldRemoveAgainOnRecoveryALimitDeletionWhoseJournalRecordWasNeverSynced() throws Exception {
+        StoreOptions o = options().withLimits(StoreLimits.NONE.withMaxMessagesPerSubject(1));
+        Path journal = dir.resolve(DeleteJournal.FILE_NAME);
+        long journalBefore;
+        try (FileStore store = FileStore.open(o)) {
+            appendDurable(store, "kv.a", "v1");
+            store.sync();
+            journalBefore = Files.size(journal);
+            appendDurable(store, "kv.a", "v2"); // a KV update: the per-subject limit removes v1
+            assertEquals(1, store.state().messages());
+        }
+        assertTrue(Files.size(journal) > journalBefore);
+        // The journal's record of that removal is fsynced lazily: a power failure may lose it.
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+            ch.truncate(journalBefore);
+        }
+        try (FileStore store = FileStore.open(o)) {
+            StoreState st = store.state();
+            assertEquals(1, st.messages());
+            assertEquals(0, st.lostMessages());
+            assertArrayEquals(bytes("v2"), store.getLast(SubjectFilter.of("kv.a")).payload());
+            assertNull(store.get(1));
+        }
+    }
+
+    @Test
+    void shouldReplaceAKeysValueWithoutReadingTheOldOneFromTheFile() throws Exception {
+        StoreOptions o = options().withLimits(StoreLimits.NONE.withMaxMessagesPerSubject(1));
+        try (FileStore store = FileStore.open(o)) {
+            appendDurable(store, "kv.a", "v1");
+            for (int i = 0; i < 2000; i++) { // push seq 1 out of the recent messages kept in memory
+                store.append("kv.other" + i, null, bytes("x"));
+            }
+            assertTrue(store.awaitDurable(2001, WAIT));
+            // Damage v1 on disk: a read of it now fails its checksum.
+            try (FileChannel ch = FileChannel.open(segmentFiles().get(0), StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(new byte[] {'#'}), RecordFormat.HEADER_BYTES + "kv.a".length());
+            }
+            long seq = appendDurable(store, "kv.a", "v2");
+            assertEquals(2001, store.state().messages());
+            assertEquals(0, store.checksumFailures(), "the update read the old value");
+            assertArrayEquals(bytes("v2"), store.getLast(SubjectFilter.of("kv.a")).payload());
+            assertEquals(seq, store.subjectState("kv.a").lastSequence());
+        }
+    }
+
+    @Test
+    void shouldMakeLimitDeletionsDurableBeforeLooserLimitsApply() throws Exception {
+        StoreOptions o = options().withLimits(StoreLimits.NONE.withMaxMessagesPerSubject(1));
+        Path journal = dir.resolve(DeleteJournal.FILE_NAME);
+        try (FileStore store = FileStore.open(o)) {
+            appendDurable(store, "kv.a", "v1");
+            appendDurable(store, "kv.a", "v2");
+            store.updateLimits(StoreLimits.NONE.withMaxMessagesPerSubject(5));
+            long synced = Files.size(journal);
+            // Whatever happens to the journal past this point, v1 stays deleted under the new limits.
+            store.close();
+            try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.WRITE)) {
+                ch.truncate(synced);
+            }
+        }
+        try (FileStore store = FileStore.open(o.withLimits(StoreLimits.NONE.withMaxMessagesPerSubject(5)))) {
+            assertEquals(1, store.state().messages());
+            assertNull(store.get(1));
+        }
+    }
+
+    @Test
+    void shouldReadForwardCorrectlyForInterleavedReadersWhileMessagesComeAndGo() throws Exception {
+        // Forward reads resume in bytes read before (ReadAhead): more readers than slots, deletions
+        // behind and ahead of them, appends while they read, and segments rolling every 4 KiB.
+        try (FileStore store = FileStore.open(options())) {
+            int total = 3000;
+            for (int i = 1; i <= total / 2; i++) {
+                store.append("r." + (i % 3), null, bytes("m" + i));
+            }
+            assertTrue(store.awaitDurable(total / 2, WAIT));
+            SubjectFilter[] filters = {SubjectFilter.ALL, SubjectFilter.of("r.1"), SubjectFilter.of("r.*"),
+                SubjectFilter.of("r.2"), SubjectFilter.ALL, SubjectFilter.of("r.0")};
+            long[] next = new long[filters.length];
+            java.util.Arrays.fill(next, 1);
+            java.util.Set<Long> deleted = new java.util.HashSet<>();
+            java.util.Random random = new java.util.Random(7);
+            boolean progress = true;
+            long appended = total / 2;
+            while (progress) {
+                progress = false;
+                if (appended < total) {
+                    appended++;
+                    store.append("r." + (appended % 3), null, bytes("m" + appended));
+                    assertTrue(store.awaitDurable(appended, WAIT));
+                }
+                if (random.nextInt(10) == 0) {
+                    long victim = 1 + random.nextInt((int) appended);
+                    if (store.delete(victim)) {
+                        deleted.add(victim);
+                    }
+                }
+                for (int r = 0; r < filters.length; r++) {
+                    StoredMessage m = store.getNext(next[r], filters[r]);
+                    long expected = next[r];
+                    while (expected <= appended && (deleted.contains(expected)
+                            || !filters[r].matches("r." + (expected % 3)))) {
+                        expected++;
+                    }
+                    if (expected > appended) {
+                        assertNull(m, "reader " + r + " from " + next[r]);
+                        continue;
+                    }
+                    assertNotNull(m, "reader " + r + " from " + next[r]);
+                    assertEquals(expected, m.sequence(), "reader " + r + " from " + next[r]);
+                    assertArrayEquals(bytes("m" + expected), m.payload());
+                    next[r] = m.sequence() + 1 + (random.nextInt(20) == 0 ? random.nextInt(50) : 0);
+                    progress = true;
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldTruncateATornTailAndKeepEverythingBeforeIt() throws Exception {
         try (FileStore store = FileStore.open(options().withSegmentMaxBytes(1 << 20))) {
             for (int i = 1; i <= 10; i++) {

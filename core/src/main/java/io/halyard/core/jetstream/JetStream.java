@@ -348,6 +348,9 @@ public final class JetStream implements AutoCloseable {
         next.firstSeq = stream.config().firstSeq;
         if (!next.isMemory()) {
             try {
+                // Deletions made by the old limits must be durable before looser limits are on disk:
+                // recovery under the new ones would not make them again (StreamStore.sync).
+                stream.store().sync();
                 StreamMeta.write(streamsDirectory.resolve(next.name), next, stream.createdNanos());
             } catch (IOException e) {
                 throw new ApiException(ApiErrors.streamUpdate("cannot write the stream configuration: " + e.getMessage()));
