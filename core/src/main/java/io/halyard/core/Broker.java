@@ -272,6 +272,26 @@ public final class Broker {
         return OUTGOING.get().publish(this, to, subject, reply, headers, payload);
     }
 
+    /**
+     * Holds back the flushes of the messages this thread publishes through {@link #publish} and
+     * {@link #publishTo} until the matching {@link #releaseFlushes()}: a thread that publishes many
+     * messages in one go (a consumer filling a pull request, the PubAcks of one group commit) then
+     * wakes each receiving connection's event loop once instead of once per message. Calls nest;
+     * pair each with a release in a {@code finally}. A connection whose outbound chunk fills is still
+     * flushed at once.
+     */
+    public void holdFlushes() {
+        OUTGOING.get().held++;
+    }
+
+    /** Ends a {@link #holdFlushes()}; the outermost release flushes every connection written to. */
+    public void releaseFlushes() {
+        Outgoing out = OUTGOING.get();
+        if (out.held > 0 && --out.held == 0) {
+            out.batch.flush();
+        }
+    }
+
     private static final ThreadLocal<Outgoing> OUTGOING = ThreadLocal.withInitial(Outgoing::new);
 
     /** A thread's reusable frame and delivery batch for broker-originated messages. */
@@ -279,6 +299,8 @@ public final class Broker {
         final PublishFrame frame = new PublishFrame();
         final DeliveryBatch batch = new DeliveryBatch();
         byte[] line = new byte[256];
+        /** Nesting depth of {@link Broker#holdFlushes()}: while above 0, {@link #batch} is not flushed. */
+        int held;
 
         int publish(Broker broker, String to, String subject, String reply, byte[] headers, byte[] payload) {
             int subjectLength = subject.length();
@@ -301,7 +323,9 @@ public final class Broker {
             try {
                 return to == null ? broker.route(null, frame, batch) : broker.route(null, frame, batch, broker.index.match(to));
             } finally {
-                batch.flush();
+                if (held == 0) {
+                    batch.flush();
+                }
                 batch.takeStallForInternal();
             }
         }

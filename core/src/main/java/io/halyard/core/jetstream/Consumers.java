@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * durable consumers under their stream's directory ({@link ConsumerStore}).
  *
  * <p><b>Threads.</b> Consumers live on the JetStream thread. Acks arrive on the acknowledging
- * client's event loop: the subject and body are copied there and the work is handed to the
- * JetStream thread. A stream's durability listener only records the highest durable sequence and
+ * client's event loop: the subject and body are copied there and handed to the JetStream thread in
+ * bursts ({@link AckInbox}). A stream's durability listener only records the highest durable sequence and
  * schedules one wake-up at a time. The timer runs every {@link #TICK_MILLIS} ms on the JetStream
  * thread, reading the injected clock.
  *
@@ -59,6 +59,11 @@ final class Consumers {
     private final ConsumerOutput output;
     private final List<Subscription> subscriptions = new ArrayList<>();
     private ScheduledFuture<?> ticker;
+    /** Acks from the event loops, handed to the JetStream thread in bursts. */
+    private final AckInbox ackInbox;
+    /** JetStream thread only: the dots of the ack being parsed, and the consumer of the previous ack. */
+    private final int[] ackDots = new int[8];
+    private Consumer lastAcked;
     private long lastSaveNanos;
     private final ConsumerJournal journal;
     private java.util.concurrent.ExecutorService snapshotWriter;
@@ -77,6 +82,7 @@ final class Consumers {
         this.js = js;
         this.broker = broker;
         this.clock = clock;
+        this.ackInbox = new AckInbox(js.executor(), this::onAck);
         this.journal = new ConsumerJournal(js.accountDirectory().resolve(ConsumerJournal.DIRECTORY), js.executor(), clock);
         this.output = new ConsumerOutput() {
             @Override
@@ -327,34 +333,74 @@ final class Consumers {
         String subject = frame.subject();
         String reply = frame.reply();
         int headerLength = Math.max(frame.headerLength(), 0);
-        byte[] body = new byte[frame.payloadLength()];
+        byte[] body = frame.payloadLength() == 0 ? ConsumerStatus.EMPTY : new byte[frame.payloadLength()];
         frame.message().getBytes(frame.messageIndex() + headerLength, body);
-        js.executor().execute(() -> onAck(subject, reply, body));
+        ackInbox.add(subject, reply, body);
         return true;
     }
 
     private void onAck(String subject, String reply, byte[] body) {
-        String[] t = subject.split("\\.");
         long now = clock.epochNanos();
         if (subject.startsWith(FC_PREFIX)) {
+            String[] t = subject.split("\\.");
             Consumer c = t.length == 5 ? get(t[2], t[3]) : null;
             if (c != null) {
                 c.onFlowControlReply(subject, now);
             }
             return;
         }
-        if (t.length != 9) {
-            return; // the v2 layout (domain, account hash) is not issued by Halyard
+        // One ack per message: the dots are found by hand and the consumer of the previous ack is
+        // reused when the names match, so an ack allocates nothing here.
+        int dots = 0;
+        for (int i = 0; i < subject.length(); i++) {
+            if (subject.charAt(i) == '.') {
+                if (dots == ackDots.length) {
+                    return; // the v2 layout (domain, account hash) is not issued by Halyard
+                }
+                ackDots[dots++] = i;
+            }
         }
-        Consumer c = get(t[2], t[3]);
-        if (c == null) {
+        if (dots != ackDots.length) {
             return;
         }
-        try {
-            c.acks.onAck(Long.parseLong(t[5]), Long.parseLong(t[6]), body, reply, now);
-        } catch (NumberFormatException e) {
-            // a malformed ack subject is ignored, as by nats-server
+        Consumer c = ackedConsumer(subject);
+        long streamSeq = parseAckNumber(subject, ackDots[4] + 1, ackDots[5]);
+        long consumerSeq = parseAckNumber(subject, ackDots[5] + 1, ackDots[6]);
+        if (c == null || streamSeq < 0 || consumerSeq < 0) {
+            return; // a malformed ack subject is ignored, as by nats-server
         }
+        c.acks.onAck(streamSeq, consumerSeq, body, reply, now);
+    }
+
+    /** The consumer named by tokens 2 and 3 of an ack subject whose dots are in {@link #ackDots}. */
+    private Consumer ackedConsumer(String subject) {
+        Consumer last = lastAcked;
+        int stream = ackDots[1] + 1;
+        int name = ackDots[2] + 1;
+        if (last != null && !last.isDeleted() && ackDots[2] - stream == last.stream.length()
+                && ackDots[3] - name == last.name.length() && subject.startsWith(last.stream, stream)
+                && subject.startsWith(last.name, name)) {
+            return last;
+        }
+        Consumer c = get(subject.substring(stream, ackDots[2]), subject.substring(name, ackDots[3]));
+        lastAcked = c;
+        return c;
+    }
+
+    /** The decimal number in {@code s[from, to)}, or -1 when it is not one. */
+    private static long parseAckNumber(String s, int from, int to) {
+        if (from >= to || to - from > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            n = n * 10 + (ch - '0');
+        }
+        return n;
     }
 
     private void tick() {

@@ -78,11 +78,7 @@ public final class JetStream implements AutoCloseable {
         this.broker = broker;
         this.streamsDirectory = storeDirectory.resolve("jetstream").resolve(GLOBAL_ACCOUNT).resolve("streams");
         this.clock = clock;
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "halyard-jetstream");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new JetStreamExecutor(broker);
         this.executor.setRemoveOnCancelPolicy(true);
         // After close, late deferred work (a PubAck for a closed stream) is dropped, not thrown.
         this.executor.setRejectedExecutionHandler(new ThreadPoolExecutor.DiscardPolicy());

@@ -127,6 +127,15 @@ public final class JetStreamApi {
         add(new Operation(operation, operation.split("\\."), minArgs, maxArgs, null, null, handler, accepts, true));
     }
 
+    /**
+     * A JSON operation answered on the requester's event loop, under the same rule as
+     * {@link #registerInline(String, int, int, Predicate, RawHandler)}: its handler reads only
+     * thread-safe state (STREAM.MSG.GET reads a stream's store).
+     */
+    public void registerInline(String operation, int minArgs, int maxArgs, String responseType, ApiHandler handler) {
+        add(new Operation(operation, operation.split("\\."), minArgs, maxArgs, responseType, handler, null, null, true));
+    }
+
     private synchronized void add(Operation op) {
         List<Operation> next = new ArrayList<>(operations);
         next.add(op);

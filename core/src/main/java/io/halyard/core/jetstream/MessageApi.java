@@ -23,7 +23,9 @@ import java.util.List;
  * a stream with {@code allow_direct}; otherwise the request gets no-responders, as nats-server only
  * subscribes such streams.
  *
- * <p>Runs on the JetStream thread only.
+ * <p>{@code STREAM.MSG.GET} and direct get run on the requester's event loop (they read only the
+ * stream map and its store, both thread-safe), so a key-value read costs no thread hop; a read of a
+ * message still in a write batch waits for its group commit there. Deletes run on the JetStream thread.
  */
 final class MessageApi {
     private static final String V1 = "io.nats.jetstream.api.v1.";
@@ -36,7 +38,7 @@ final class MessageApi {
 
     static void register(JetStreamApi api, JetStream js) {
         MessageApi m = new MessageApi(js);
-        api.register("STREAM.MSG.GET", 1, 1, V1 + "stream_msg_get_response", m::get);
+        api.registerInline("STREAM.MSG.GET", 1, 1, V1 + "stream_msg_get_response", m::get);
         api.register("STREAM.MSG.DELETE", 1, 1, V1 + "stream_msg_delete_response", m::delete);
         api.registerInline("DIRECT.GET", 1, -1, m::directAllowed, m::directGet);
     }

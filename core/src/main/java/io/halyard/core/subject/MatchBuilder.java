@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * Collects the entries of the trie nodes that match one subject, then freezes them into a
- * {@link Match}. Used once, on a cache miss. Not thread-safe.
+ * {@link Match}. Reused by a thread across cache misses ({@link #reset()}). Not thread-safe.
  */
 final class MatchBuilder {
 
@@ -27,6 +27,18 @@ final class MatchBuilder {
                 addGroup(group.getKey(), group.getValue());
             }
         }
+    }
+
+    /** Empties the builder for reuse (it is kept per thread). */
+    void reset() {
+        Arrays.fill(plain, 0, plainCount, null);
+        plainCount = 0;
+        for (int g = 0; g < groupCount; g++) {
+            names[g] = null;
+            members[g] = null;
+            sizes[g] = 0;
+        }
+        groupCount = 0;
     }
 
     Match<?> build() {

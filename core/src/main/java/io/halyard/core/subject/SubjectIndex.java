@@ -20,8 +20,8 @@ import java.util.concurrent.locks.StampedLock;
  *
  * <h2>Cache hit, miss and invalidation</h2>
  * A hit hashes the subject bytes, finds the entry by its hash among the four of its set and
- * compares bytes: no lock, no write to shared memory, no allocation, no {@code String}. A miss splits the subject into tokens,
- * walks the trie and caches the frozen result, all under the lock in shared mode, so misses on
+ * compares bytes: no lock, no write to shared memory, no allocation, no {@code String}. A miss splits the
+ * subject into byte ranges ({@link SubjectTokens}: no token strings), walks the trie and caches the frozen result, all under the lock in shared mode, so misses on
  * different threads run in parallel. Insert and remove hold the lock exclusively, change the trie,
  * then drop only the cache entries the change can affect (nats-server's approach): for a literal
  * filter the one entry for that subject, for a wildcard filter every cached subject the filter
@@ -195,21 +195,36 @@ public final class SubjectIndex<T> {
         }
     }
 
+    /** A thread's scratch for misses: the subject's token ranges and a result builder. */
+    private static final class MissScratch {
+        final SubjectTokens tokens = new SubjectTokens();
+        final MatchBuilder builder = new MatchBuilder();
+    }
+
+    private static final ThreadLocal<MissScratch> MISS_SCRATCH = ThreadLocal.withInitial(MissScratch::new);
+
     private Match<?> miss(byte[] subject, int offset, int length, int hash) {
-        String[] tokens = subjectTokens(subject, offset, length);
-        if (tokens == null) {
-            return Match.empty();
-        }
-        byte[] key = Arrays.copyOfRange(subject, offset, offset + length);
-        MatchBuilder builder = new MatchBuilder();
-        long stamp = lock.readLock();
+        MissScratch scratch = MISS_SCRATCH.get();
+        SubjectTokens tokens = scratch.tokens;
         try {
-            trie.collect(tokens, builder);
-            Match<?> result = builder.build();
-            cache.put(key, hash, result);
-            return result;
+            if (!tokens.split(subject, offset, length)) {
+                return Match.empty();
+            }
+            byte[] key = Arrays.copyOfRange(subject, offset, offset + length);
+            MatchBuilder builder = scratch.builder;
+            builder.reset();
+            long stamp = lock.readLock();
+            try {
+                trie.collect(tokens, builder);
+                Match<?> result = builder.build();
+                cache.put(key, hash, result);
+                return result;
+            } finally {
+                lock.unlockRead(stamp);
+                builder.reset();
+            }
         } finally {
-            lock.unlockRead(stamp);
+            tokens.clear();
         }
     }
 

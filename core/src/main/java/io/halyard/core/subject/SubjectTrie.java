@@ -142,6 +142,38 @@ final class SubjectTrie {
         collect(root, tokens, 0, out);
     }
 
+    /** {@link #collect(String[], MatchBuilder)} for a subject split into byte ranges, creating no strings. */
+    void collect(SubjectTokens tokens, MatchBuilder out) {
+        collect(root, tokens, 0, out);
+    }
+
+    private static void collect(Level level, SubjectTokens tokens, int from, MatchBuilder out) {
+        Node literal = null;
+        Node oneToken = null;
+        int count = tokens.count();
+        for (int i = from; i < count; i++) {
+            if (level == null) {
+                return;
+            }
+            if (level.tail != null) {
+                out.add(level.tail);
+            }
+            oneToken = level.oneToken;
+            if (oneToken != null && i < count - 1) {
+                collect(oneToken.next, tokens, i + 1, out);
+            }
+            // The probe stands in for the token's string: HashMap calls its equals with the keys.
+            literal = level.literals == null ? null : level.literals.get(tokens.key(i));
+            level = literal == null ? null : literal.next;
+        }
+        if (literal != null) {
+            out.add(literal);
+        }
+        if (oneToken != null) {
+            out.add(oneToken);
+        }
+    }
+
     /** Every entry, for monitoring. */
     <T> List<SubjectIndex.Entry<T>> entries() {
         List<SubjectIndex.Entry<T>> out = new ArrayList<>();
