@@ -512,7 +512,14 @@ public final class Stream {
         if (!c.allowMsgTtl) {
             return;
         }
+        long durable = store.durableSequence();
         for (long seq : ttls.due(nowNanos)) {
+            if (seq > durable) {
+                // Reads see durable messages only: a busy disk can leave a short-lived message unsynced
+                // past its TTL. Try again at the next tick rather than forget it.
+                ttls.add(seq, nowNanos, 1);
+                continue;
+            }
             StoredMessage m = store.get(seq);
             if (m != null) {
                 expire(m, c, nowNanos);
