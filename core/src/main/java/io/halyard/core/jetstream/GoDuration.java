@@ -108,30 +108,9 @@ final class GoDuration {
         return negative ? -(long) total : (long) total;
     }
 
-    /** Parses a simple Go duration ({@code 500ms}, {@code 2s}, {@code 1.5m}, {@code 1h}); 0 if malformed. */
+    /** Parses a Go duration ({@code 500ms}, {@code 2s}, {@code 1.5m}, {@code 1h30m}); 0 if malformed. */
     static long parse(String text) {
-        int i = 0;
-        while (i < text.length() && (Character.isDigit(text.charAt(i)) || text.charAt(i) == '.')) {
-            i++;
-        }
-        if (i == 0) {
-            return 0;
-        }
-        double value;
-        try {
-            value = Double.parseDouble(text.substring(0, i));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-        long unit = switch (text.substring(i)) {
-            case "ns" -> 1L;
-            case "us", "µs" -> 1_000L;
-            case "ms" -> 1_000_000L;
-            case "s" -> 1_000_000_000L;
-            case "m" -> 60_000_000_000L;
-            case "h" -> 3_600_000_000_000L;
-            default -> 0L;
-        };
-        return (long) (value * unit);
+        long nanos = parseStrict(text);
+        return nanos == Long.MIN_VALUE ? 0 : nanos;
     }
 }
