@@ -94,11 +94,56 @@ public final class ApiJson {
         }
     }
 
-    /** {@code epochNanos} as Go's RFC3339Nano in UTC; 0 is Go's zero time. */
+    /**
+     * {@code epochNanos} as Go's RFC3339Nano in UTC (fraction without trailing zeros); 0 is Go's zero
+     * time. Written digit by digit: direct get and every consumer info call this per message or request,
+     * and {@code String.format} cost a fifth of a direct get.
+     */
     public static String time(long epochNanos) {
         if (epochNanos == 0) {
             return ZERO_TIME;
         }
+        long seconds = Math.floorDiv(epochNanos, 1_000_000_000L);
+        int nanos = (int) Math.floorMod(epochNanos, 1_000_000_000L);
+        java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(seconds, 0, java.time.ZoneOffset.UTC);
+        int year = t.getYear();
+        if (year < 0 || year > 9999) {
+            return timeSlowly(epochNanos);
+        }
+        char[] out = new char[30];
+        digits(out, 0, year, 4);
+        out[4] = '-';
+        digits(out, 5, t.getMonthValue(), 2);
+        out[7] = '-';
+        digits(out, 8, t.getDayOfMonth(), 2);
+        out[10] = 'T';
+        digits(out, 11, t.getHour(), 2);
+        out[13] = ':';
+        digits(out, 14, t.getMinute(), 2);
+        out[16] = ':';
+        digits(out, 17, t.getSecond(), 2);
+        int end = 19;
+        if (nanos != 0) {
+            out[19] = '.';
+            digits(out, 20, nanos, 9);
+            end = 29;
+            while (out[end - 1] == '0') {
+                end--;
+            }
+        }
+        out[end++] = 'Z';
+        return new String(out, 0, end);
+    }
+
+    private static void digits(char[] out, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            out[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /** {@link #time} by way of {@link Instant#toString()}, for years outside 0–9999. */
+    static String timeSlowly(long epochNanos) {
         Instant instant = Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
         String seconds = instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(); // ...:ssZ
         int nanos = instant.getNano();
