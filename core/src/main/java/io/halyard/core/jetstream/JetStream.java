@@ -394,18 +394,35 @@ public final class JetStream implements AutoCloseable {
 
     /** Sums the stores' bytes into the storage limits' usage. */
     private void measureUsage() {
+        Usage u = usage();
+        memoryLimit.used(u.memory());
+        fileLimit.used(u.storage());
+    }
+
+    /** Bytes stored and reserved (the streams' max_bytes) per kind of storage, and messages, summed now. */
+    public record Usage(long memory, long storage, long reservedMemory, long reservedStorage, long messages) {
+    }
+
+    /** The streams' usage, summed from their stores: what account INFO, /jsz and the storage limits report. Any thread. */
+    public Usage usage() {
         long memory = 0;
-        long file = 0;
+        long storage = 0;
+        long reservedMemory = 0;
+        long reservedStorage = 0;
+        long messages = 0;
         for (Stream s : streams.values()) {
-            long bytes = s.store().state().bytes();
+            io.halyard.log.StoreState st = s.store().state();
+            long reserved = Math.max(0, s.config().maxBytes);
+            messages += st.messages();
             if (s.config().isMemory()) {
-                memory += bytes;
+                memory += st.bytes();
+                reservedMemory += reserved;
             } else {
-                file += bytes;
+                storage += st.bytes();
+                reservedStorage += reserved;
             }
         }
-        memoryLimit.used(memory);
-        fileLimit.used(file);
+        return new Usage(memory, storage, reservedMemory, reservedStorage, messages);
     }
 
     private void checkOverlap(StreamConfig config, Stream self) {

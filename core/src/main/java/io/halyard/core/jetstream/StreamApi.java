@@ -39,27 +39,12 @@ final class StreamApi {
     }
 
     private void accountInfo(ApiRequest request, ObjectNode response) {
-        long memory = 0;
-        long storage = 0;
-        long reservedMemory = 0;
-        long reservedStorage = 0;
-        List<Stream> streams = js.streams();
-        for (Stream s : streams) {
-            long bytes = s.store().state().bytes();
-            long reserved = Math.max(0, s.config().maxBytes);
-            if (s.config().isMemory()) {
-                memory += bytes;
-                reservedMemory += reserved;
-            } else {
-                storage += bytes;
-                reservedStorage += reserved;
-            }
-        }
-        response.put("memory", memory);
-        response.put("storage", storage);
-        response.put("reserved_memory", reservedMemory);
-        response.put("reserved_storage", reservedStorage);
-        response.put("streams", streams.size());
+        JetStream.Usage usage = js.usage();
+        response.put("memory", usage.memory());
+        response.put("storage", usage.storage());
+        response.put("reserved_memory", usage.reservedMemory());
+        response.put("reserved_storage", usage.reservedStorage());
+        response.put("streams", js.streams().size());
         response.put("consumers", js.consumers().count());
         ObjectNode limits = response.putObject("limits");
         limits.put("max_memory", -1).put("max_storage", -1).put("max_streams", -1).put("max_consumers", -1)

@@ -119,36 +119,19 @@ final class Jsz {
 
     /** memory, storage, reserved_*, accounts, ha_assets, api, and with {@code counts} streams/consumers/messages/bytes. */
     static void totals(JsonWriter j, JetStream js, boolean counts, int consumers) {
-        long memory = 0;
-        long storage = 0;
-        long reservedMemory = 0;
-        long reservedStorage = 0;
-        long messages = 0;
-        List<Stream> all = js.streams();
-        for (Stream s : all) {
-            StoreState st = s.store().state();
-            messages += st.messages();
-            long reserved = Math.max(0, s.config().maxBytes);
-            if (s.config().isMemory()) {
-                memory += st.bytes();
-                reservedMemory += reserved;
-            } else {
-                storage += st.bytes();
-                reservedStorage += reserved;
-            }
-        }
-        j.field("memory", memory);
-        j.field("storage", storage);
-        j.field("reserved_memory", reservedMemory);
-        j.field("reserved_storage", reservedStorage);
+        JetStream.Usage usage = js.usage();
+        j.field("memory", usage.memory());
+        j.field("storage", usage.storage());
+        j.field("reserved_memory", usage.reservedMemory());
+        j.field("reserved_storage", usage.reservedStorage());
         j.field("accounts", 1);
         j.field("ha_assets", 0);
         j.beginObject("api").field("total", js.api().totalRequests()).field("errors", js.api().errorResponses()).endObject();
         if (counts) {
-            j.field("streams", all.size());
+            j.field("streams", js.streams().size());
             j.field("consumers", consumers);
-            j.field("messages", messages);
-            j.field("bytes", memory + storage);
+            j.field("messages", usage.messages());
+            j.field("bytes", usage.memory() + usage.storage());
         }
     }
 
