@@ -215,7 +215,8 @@ public final class HalyardServer {
         }
         Path dir = storeDirectory(options);
         jetStream = new JetStream(broker, dir, EpochClock.SYSTEM)
-                .storageLimits(maxMemoryStore(options), maxFileStore(options)).startHolding();
+                .storageLimits(maxMemoryStore(options), maxFileStore(options))
+                .syncInterval(options.syncInterval.toNanos()).startHolding();
         LOG.log(System.Logger.Level.INFO, "JetStream enabled, storing in {0}", dir.toAbsolutePath());
     }
 

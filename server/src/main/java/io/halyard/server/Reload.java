@@ -174,6 +174,7 @@ public final class Reload {
         differs(out, "store_dir", old.storeDir, next.storeDir);
         differs(out, "max_memory_store", old.maxMemoryStore, next.maxMemoryStore);
         differs(out, "max_file_store", old.maxFileStore, next.maxFileStore);
+        differs(out, "sync_interval", old.syncInterval, next.syncInterval);
         differs(out, "websocket", webSocket(old.webSocket), webSocket(next.webSocket));
         differs(out, "pid_file", old.pidFile, next.pidFile);
         differs(out, "ports_file_dir", old.portsFileDir, next.portsFileDir);

@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * below it.
  *
  * <p><b>On disk.</b> One {@link FileStore} for all consumers of the account
- * ({@code <store_dir>/jetstream/$G/consumer-journal/}), in {@link DurabilityMode#ALWAYS} so that its
- * group commit amortises fsyncs across consumers. A record's subject is {@code <stream>.<consumer>}
+ * ({@code <store_dir>/jetstream/$G/consumer-journal/}), in {@link DurabilityMode#ALWAYS} (unless
+ * {@code sync_interval} is set, see {@link JetStream#syncInterval}) so that its group commit
+ * amortises fsyncs across consumers. A record's subject is {@code <stream>.<consumer>}
  * (neither name may contain a dot); its payload is one or more entries, each a type byte and fixed
  * fields (see {@link Writer}). The store is opened on first use, so a server without durable
  * consumers leaves no trace.
@@ -64,6 +65,8 @@ final class ConsumerJournal {
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private final AtomicLong durable = new AtomicLong();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
+    /** {@link JetStream#syncInterval}: 0 fsyncs every record before it counts as durable. */
+    private volatile long syncIntervalNanos;
 
     private record Waiter(long sequence, Runnable action) {
     }
@@ -72,6 +75,11 @@ final class ConsumerJournal {
         this.directory = directory;
         this.executor = executor;
         this.clock = clock;
+    }
+
+    /** The durability of the journal's store, when it is opened (see {@link JetStream#syncInterval}). */
+    void syncInterval(long nanos) {
+        this.syncIntervalNanos = nanos;
     }
 
     /** Whether a journal exists on disk (recovery opens it only then). */
@@ -83,8 +91,7 @@ final class ConsumerJournal {
     private FileStore store() {
         if (store == null) {
             try {
-                store = FileStore.open(StoreOptions.defaults(directory)
-                        .withDurability(DurabilityMode.ALWAYS)
+                store = FileStore.open(JetStream.withSync(StoreOptions.defaults(directory), syncIntervalNanos)
                         .withSegmentMaxBytes(SEGMENT_BYTES)
                         .withClock(clock)
                         .withListener(this::onDurable));

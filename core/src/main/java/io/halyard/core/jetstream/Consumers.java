@@ -102,6 +102,11 @@ final class Consumers {
         };
     }
 
+    /** The consumer journal's durability (see {@link JetStream#syncInterval}); before {@link #start}. */
+    void syncInterval(long nanos) {
+        journal.syncInterval(nanos);
+    }
+
     /** Subscribes to acks and flow-control replies and starts the timer. Call once, after the streams are open. */
     void start(ScheduledExecutorService executor) {
         if (recoveredJournalSequence > 0) {

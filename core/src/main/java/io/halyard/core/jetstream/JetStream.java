@@ -3,6 +3,7 @@ package io.halyard.core.jetstream;
 import io.halyard.core.Broker;
 import io.halyard.core.client.Subscription;
 import io.halyard.core.subject.Subjects;
+import io.halyard.log.DurabilityMode;
 import io.halyard.log.EpochClock;
 import io.halyard.log.FileStore;
 import io.halyard.log.MemoryStore;
@@ -64,6 +65,8 @@ public final class JetStream implements AutoCloseable {
     private final JetStreamApi api;
     private StorageLimit memoryLimit = new StorageLimit(-1);
     private StorageLimit fileLimit = new StorageLimit(-1);
+    /** {@code sync_interval}: 0 means fsync before every acknowledgement (Halyard's default). */
+    private volatile long syncIntervalNanos;
     private final RecoveryHold hold;
     private final CountDownLatch recovered = new CountDownLatch(1);
     /** Set when close() begins, so that a recovery still under way stops at the next stream. */
@@ -95,6 +98,34 @@ public final class JetStream implements AutoCloseable {
         this.memoryLimit = new StorageLimit(maxMemoryBytes);
         this.fileLimit = new StorageLimit(maxFileBytes);
         return this;
+    }
+
+    /**
+     * nats-server's {@code sync_interval}: with a positive interval, file stores acknowledge once a
+     * write has reached the operating system and fsync in the background at that interval (a process
+     * crash loses nothing, a power failure may lose the last interval); 0, the default, fsyncs before
+     * every acknowledgement. Applies to the streams and the consumer journal opened after the call:
+     * call before {@link #start} or {@link #startRecovery}.
+     */
+    public JetStream syncInterval(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("sync interval must not be negative: " + nanos);
+        }
+        this.syncIntervalNanos = nanos;
+        consumers.syncInterval(nanos);
+        return this;
+    }
+
+    /** The configured {@code sync_interval} in nanoseconds; 0 when every acknowledgement waits for fsync. */
+    public long syncIntervalNanos() {
+        return syncIntervalNanos;
+    }
+
+    /** Options with the durability {@link #syncInterval} asks for. */
+    static StoreOptions withSync(StoreOptions options, long syncIntervalNanos) {
+        return syncIntervalNanos > 0
+                ? options.withDurability(DurabilityMode.INTERVAL).withSyncIntervalNanos(syncIntervalNanos)
+                : options.withDurability(DurabilityMode.ALWAYS);
     }
 
     /** Reopens the streams and consumers found on disk and starts answering the API; returns when done. */
@@ -227,8 +258,8 @@ public final class JetStream implements AutoCloseable {
     }
 
     private Stream open(StreamConfig config, long createdNanos, Path dir) throws IOException {
-        StoreOptions options = StoreOptions.defaults(config.isMemory() ? null : dir.resolve(MESSAGES_DIRECTORY))
-                .withLimits(Stream.limits(config)).withClock(clock);
+        StoreOptions options = withSync(StoreOptions.defaults(config.isMemory() ? null : dir.resolve(MESSAGES_DIRECTORY))
+                .withLimits(Stream.limits(config)).withClock(clock), syncIntervalNanos);
         Stream stream = new Stream(broker, executor, clock, config, createdNanos,
                 listener -> config.isMemory() ? new MemoryStore(options) : FileStore.open(options.withListener(listener)));
         stream.storageLimit(config.isMemory() ? memoryLimit : fileLimit);

@@ -255,12 +255,29 @@ public final class ConfigLoader {
                 case "max_mem": options.maxMemoryStore = g.storageSize(); break;
                 case "max_file_store":
                 case "max_file": options.maxFileStore = g.storageSize(); break;
+                case "sync":
+                case "sync_interval": options.syncInterval = syncInterval(g); break;
                 case "enable":
                 case "enabled": enable = g.bool(); break;
                 default: unsupportedOrUnknown(g, RecognisedOptions.JETSTREAM, options.warnings);
             }
         }
         options.jetStream = enable;
+    }
+
+    /**
+     * {@code sync_interval}: {@code always} (Halyard's default, fsync before every acknowledgement) or a
+     * duration such as {@code "2m"} (nats-server's default): acknowledge once written, fsync at that interval.
+     */
+    private Duration syncInterval(ConfField f) {
+        if (f.value().is(ConfValue.Kind.STRING) && f.value().asString().equalsIgnoreCase("always")) {
+            return Duration.ZERO;
+        }
+        Duration d = f.durationOrSeconds(options.warnings);
+        if (d.isNegative() || d.isZero()) {
+            throw f.fail("expected \"always\" or a positive duration such as \"2m\", got " + f.value().describe());
+        }
+        return d;
     }
 
     /** Halyard's own options, in a block of their own so a nats-server config stays recognisable. */

@@ -53,7 +53,7 @@ final class RecognisedOptions {
 
     /** Inside {@code jetstream { }}. */
     static final Set<String> JETSTREAM = Set.of(
-            "strict", "sync", "sync_interval", "domain", "key", "ek", "encryption_key", "prev_key",
+            "strict", "domain", "key", "ek", "encryption_key", "prev_key",
             "prev_ek", "prev_encryption_key", "cipher", "extension_hint", "limits", "tpm", "unique_tag",
             "max_outstanding_catchup", "max_buffered_size", "max_buffered_msgs", "request_queue_limit",
             "info_queue_limit", "meta_compact", "meta_compact_size", "meta_compact_sync",

@@ -72,6 +72,11 @@ public final class ServerOptions {
     public Path storeDir;
     public long maxMemoryStore = -1;
     public long maxFileStore = -1;
+    /**
+     * {@code sync_interval}: zero (the default, {@code always}) fsyncs before every acknowledgement;
+     * a positive interval acknowledges once written and fsyncs in the background, as nats-server does.
+     */
+    public Duration syncInterval = Duration.ZERO;
 
     // --- WebSocket ------------------------------------------------------------------------------
     public WebSocket webSocket;

@@ -105,7 +105,7 @@ final class Jsz {
         j.endObject();
     }
 
-    /** The {@code config} object: limits (nats-server's automatic ones when not set) and the store directory. */
+    /** The {@code config} object: limits (nats-server's automatic ones when not set), the store directory and the sync policy. */
     static void config(JsonWriter j, MonitorContext ctx) {
         Path dir = HalyardServer.storeDirectory(ctx.options).resolve("jetstream").toAbsolutePath();
         long maxMemory = HalyardServer.maxMemoryStore(ctx.options);
@@ -114,6 +114,13 @@ final class Jsz {
         j.field("max_memory", maxMemory);
         j.field("max_storage", maxStorage);
         j.field("store_dir", dir.toString());
+        // As nats-server's JetStreamConfig: sync_interval in nanoseconds when set, sync_always when every write is fsynced.
+        long sync = ctx.options.syncInterval.toNanos();
+        if (sync > 0) {
+            j.field("sync_interval", sync);
+        } else {
+            j.field("sync_always", true);
+        }
         j.endObject();
     }
 

@@ -216,6 +216,21 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void shouldReadTheSyncPolicy() {
+            assertEquals(Duration.ZERO, load("jetstream {}").syncInterval); // Halyard: fsync before every ack
+            assertEquals(Duration.ofMinutes(2), load("jetstream { sync_interval: \"2m\" }").syncInterval);
+            assertEquals(Duration.ofMillis(500), load("jetstream { sync: \"500ms\" }").syncInterval);
+            assertEquals(Duration.ZERO, load("jetstream { sync_interval: \"2m\", sync: always }").syncInterval);
+            assertEquals(Duration.ZERO, load("jetstream { sync_interval: ALWAYS }").syncInterval);
+            ServerOptions seconds = load("jetstream { sync_interval: 10 }");
+            assertEquals(Duration.ofSeconds(10), seconds.syncInterval);
+            assertEquals(1, seconds.warnings.size(), seconds.warnings::toString);
+            assertEquals("<string>:1:13: jetstream.sync_interval: expected \"always\" or a positive duration such as"
+                    + " \"2m\", got string \"0s\"", error("jetstream { sync_interval: \"0s\" }"));
+            assertTrue(error("jetstream { sync_interval: \"often\" }").startsWith("<string>:1:13: jetstream.sync_interval: "));
+        }
+
+        @Test
         void shouldReadATopLevelStoreDirButNotTwo() {
             ServerOptions o = load("store_dir: \"js\"");
             assertEquals(Path.of("js"), o.storeDir);
