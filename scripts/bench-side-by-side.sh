@@ -9,9 +9,10 @@
 # alone and a note says so. Both servers are stopped on exit.
 #
 # Both servers run JetStream with a store in a temporary directory (nats-server: -js -sd <dir>, its
-# default sync, PubAck before fsync; Halyard: fsync before the PubAck), so the JetStream scenarios
-# (jspub, jspull, jspull-ackall, kv) compare the same way. On a shared machine use --repeat N: the
-# servers swap places on every other run and a table of medians ends the output.
+# default sync, PubAck before fsync; Halyard: fsync before the PubAck, or with BENCH_SYNC_INTERVAL=2m
+# nats-server's policy), so the JetStream scenarios (jspub, jspull, jspull-ackall, kv) compare the
+# same way. On a shared machine use --repeat N: the servers swap places on every other run and a
+# table of medians ends the output.
 #
 # Usage: scripts/bench-side-by-side.sh [--no-build] [halyard bench options...]
 #   e.g. scripts/bench-side-by-side.sh --no-build --scenario pub,pubsub --size 16 --duration 5
@@ -19,6 +20,9 @@
 # Environment:
 #   JAVA              java executable for Halyard and the bench (default: java)
 #   HALYARD_JVM_OPTS  extra JVM flags for the Halyard server
+#   BENCH_SYNC_INTERVAL  Halyard's jetstream sync_interval: "always" (its default: fsync before
+#                     every PubAck) or a duration such as 2m (nats-server's default: PubAck after
+#                     the write, fsync in the background)
 #   BENCH_JVM_OPTS    extra JVM flags for the bench tool
 #   NATS_SERVER       nats-server executable (default: nats-server on PATH, else /usr/sbin/nats-server)
 #   BENCH_TIMEOUT     hard limit in seconds for the whole bench run (default: 900)
@@ -29,6 +33,7 @@ cd "$(dirname "$0")/.."
 
 JAVA=${JAVA:-java}
 HALYARD_JVM_OPTS=${HALYARD_JVM_OPTS:-}
+BENCH_SYNC_INTERVAL=${BENCH_SYNC_INTERVAL:-always}
 BENCH_JVM_OPTS=${BENCH_JVM_OPTS:-}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-900}
 SERVER_JAR=server/target/halyard-server.jar
@@ -106,9 +111,11 @@ PORT2=$(free_port "$PORT1")
 
 halyard_up=0
 if [[ -f $SERVER_JAR ]]; then
+  printf 'jetstream { sync_interval: "%s" }\n' "$BENCH_SYNC_INTERVAL" >"$LOG_DIR/halyard.conf"
+  note "Halyard sync_interval: $BENCH_SYNC_INTERVAL"
   # shellcheck disable=SC2086  # HALYARD_JVM_OPTS is a list of flags
-  "$JAVA" $HALYARD_JVM_OPTS -jar "$SERVER_JAR" -a 127.0.0.1 -p "$PORT1" -sd "$LOG_DIR/halyard-store" \
-    >"$LOG_DIR/halyard.log" 2>&1 &
+  "$JAVA" $HALYARD_JVM_OPTS -jar "$SERVER_JAR" -c "$LOG_DIR/halyard.conf" -a 127.0.0.1 -p "$PORT1" \
+    -sd "$LOG_DIR/halyard-store" >"$LOG_DIR/halyard.log" 2>&1 &
   halyard_pid=$!
   if wait_listening "$halyard_pid" "$PORT1" 20; then
     halyard_up=1
