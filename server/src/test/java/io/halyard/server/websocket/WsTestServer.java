@@ -43,6 +43,12 @@ final class WsTestServer implements AutoCloseable {
         o.webSocket.noTls = true;
         configure.accept(o);
         HalyardServer server = new HalyardServer(o).start();
+        // JetStream reopens its store in the background and subscribes to acks when done: wait, so
+        // that tests counting subscriptions see all of the server's own first.
+        if (server.jetStream() != null && !server.jetStream().awaitRecovered(30, TimeUnit.SECONDS)) {
+            server.stop();
+            throw new IllegalStateException("JetStream did not recover within 30 s");
+        }
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         WebSocketListener listener = new WebSocketListener(server.broker(), o.webSocket, o.writeDeadline, boss, workers);
