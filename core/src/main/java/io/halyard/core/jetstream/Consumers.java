@@ -424,7 +424,12 @@ final class Consumers {
         }
         if (now - lastSaveNanos >= SAVE_MILLIS * 1_000_000L) {
             lastSaveNanos = now;
-            saveAsync();
+            try {
+                saveAsync();
+            } catch (RuntimeException e) {
+                // A periodic task that throws is never run again: redeliveries and saves would stop.
+                LOG.log(System.Logger.Level.WARNING, "Saving consumer state failed", e);
+            }
         }
     }
 

@@ -487,7 +487,12 @@ public final class JetStream implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "Expiring messages of stream " + s.name() + " failed", e);
             }
         }
-        measureUsage();
+        try {
+            measureUsage();
+        } catch (RuntimeException e) {
+            // A periodic task that throws is never run again: TTLs would stop expiring.
+            LOG.log(System.Logger.Level.WARNING, "Measuring JetStream storage failed", e);
+        }
     }
 
     /** Stops the API and closes every stream (file stores complete their writes and fsync). */
