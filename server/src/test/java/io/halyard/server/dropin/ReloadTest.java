@@ -103,7 +103,8 @@ class ReloadTest {
     }
 
     private String[] flags(String... more) {
-        String[] base = {"-c", conf.toString(), "-a", "127.0.0.1", "-p", "-1"};
+        // A store of its own: without -sd the server would use data/ under the working directory.
+        String[] base = {"-c", conf.toString(), "-a", "127.0.0.1", "-p", "-1", "-sd", dir.resolve("store").toString()};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -346,7 +347,8 @@ class ReloadTest {
 
     @Test
     void shouldNotReloadWithoutAConfigFile() throws Exception {
-        ServerOptions options = Main.loadOptions(new String[] {"-a", "127.0.0.1", "-p", "-1"}, Map.of());
+        ServerOptions options = Main.loadOptions(new String[] {"-a", "127.0.0.1", "-p", "-1", "-sd",
+                dir.resolve("store").toString()}, Map.of());
         server = new HalyardServer(options).start();
         reload = new Reload(server, options, () -> options);
 
