@@ -182,13 +182,25 @@ final class Consumers {
                 return (c, seq) -> c.store.delete(seq);
             case "interest":
                 return (c, seq) -> {
-                    io.halyard.log.StoredMessage m = c.store.get(seq);
-                    if (m == null) {
-                        return;
-                    }
-                    for (Consumer other : of(c.stream)) {
-                        if (other != c && !other.isDoneWith(seq, m.subject())) {
-                            return;
+                    // The message goes once every other consumer is done with it too. The subject is
+                    // read only when another consumer exists (the common single consumer needs no read).
+                    ConcurrentSkipListMap<String, Consumer> all = byStream.get(c.stream);
+                    String subject = null;
+                    if (all != null) {
+                        for (Consumer other : all.values()) {
+                            if (other == c) {
+                                continue;
+                            }
+                            if (subject == null) {
+                                io.halyard.log.StoredMessage m = c.store.get(seq);
+                                if (m == null) {
+                                    return;
+                                }
+                                subject = m.subject();
+                            }
+                            if (!other.isDoneWith(seq, subject)) {
+                                return;
+                            }
                         }
                     }
                     c.store.delete(seq);

@@ -323,6 +323,24 @@ class JetStreamConsumersTest {
     }
 
     @Test
+    void shouldWaitOnlyForTheConsumersOfAnInterestStreamWhoseFiltersMatch() throws Exception {
+        jsm.addStream(StreamConfiguration.builder().name("MIXED").subjects("mixed.>").retentionPolicy(RetentionPolicy.Interest)
+                .storageType(StorageType.File).build());
+        JetStreamSubscription all = js.subscribe("mixed.>", PullSubscribeOptions.builder().durable("all").build());
+        JetStreamSubscription onlyA = js.subscribe("mixed.a", PullSubscribeOptions.builder().durable("only-a").build());
+        js.publish("mixed.b", new byte[] {1});
+        js.publish("mixed.a", new byte[] {2});
+        for (Message m : all.fetch(2, Duration.ofSeconds(2))) {
+            m.ackSync(Duration.ofSeconds(2));
+        }
+        // mixed.b had no other taker; mixed.a still waits for only-a.
+        assertEquals(1, jsm.getStreamInfo("MIXED").getStreamState().getMsgCount());
+        assertEquals("mixed.a", jsm.getMessage("MIXED", 2).getSubject());
+        onlyA.fetch(1, Duration.ofSeconds(2)).get(0).ackSync(Duration.ofSeconds(2));
+        assertEquals(0, jsm.getStreamInfo("MIXED").getStreamState().getMsgCount());
+    }
+
+    @Test
     void shouldNotKeepWhatNoConsumerOfAnInterestStreamWants() throws Exception {
         jsm.addStream(StreamConfiguration.builder().name("NOTICE").subjects("notice.>").retentionPolicy(RetentionPolicy.Interest)
                 .storageType(StorageType.File).build());
