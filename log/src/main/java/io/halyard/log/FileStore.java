@@ -108,7 +108,7 @@ public final class FileStore implements StreamStore {
             List<LogSegment> list = new ArrayList<>(recovery.segments);
             forgetTail(list);
             if (list.isEmpty()) {
-                list.add(LogSegment.create(directory, lastSequence + 1));
+                list.add(LogSegment.create(directory, lastSequence + 1, options.segmentMaxBytes()));
                 directoryDirty = true;
             }
             List<LogSegment> empty = new ArrayList<>();
@@ -120,6 +120,7 @@ public final class FileStore implements StreamStore {
             list.removeAll(empty);
             active = list.get(list.size() - 1);
             active.createdNanos = options.clock().epochNanos();
+            active.extendLimitBytes = options.segmentMaxBytes();
             segments = list.toArray(new LogSegment[0]);
             firstSequence = lastSequence + 1;
             firstSequence = nextLiveSequence(1);
@@ -287,7 +288,7 @@ public final class FileStore implements StreamStore {
 
     private void roll(long nextSequence, long now) {
         try {
-            LogSegment next = LogSegment.create(directory, nextSequence);
+            LogSegment next = LogSegment.create(directory, nextSequence, options.segmentMaxBytes());
             next.createdNanos = now;
             LogSegment[] current = segments;
             LogSegment[] grown = Arrays.copyOf(current, current.length + 1);
@@ -296,6 +297,16 @@ public final class FileStore implements StreamStore {
             active = next;
             segments = grown;
             directoryDirty = true;
+            writer.lock.lock();
+            try {
+                WriteBatch batch = writer.batchFor(0);
+                if (batch != null) {
+                    batch.sealed.add(sealed); // its extension ahead is cut once its last records are written
+                    writer.wake();
+                }
+            } finally {
+                writer.lock.unlock();
+            }
             if (sealed.liveMessages == 0) {
                 retire(sealed);
             }
@@ -1116,7 +1127,7 @@ public final class FileStore implements StreamStore {
         journalRanges(new long[] {1, nextSequence - 1}, 1);
         LogSegment[] old = segments;
         try {
-            LogSegment fresh = LogSegment.create(directory, lastSequence + 1);
+            LogSegment fresh = LogSegment.create(directory, lastSequence + 1, options.segmentMaxBytes());
             fresh.createdNanos = options.clock().epochNanos();
             active = fresh;
             segments = new LogSegment[] {fresh};
@@ -1358,11 +1369,32 @@ public final class FileStore implements StreamStore {
         } finally {
             lock.unlock();
         }
+        if (writer.isStopped()) {
+            cutToData();
+        }
         for (LogSegment s : segments) {
             s.close();
         }
         journal.close();
         releaseLock();
+    }
+
+    /**
+     * Cuts every segment file back to the data written (the one appended to was extended ahead of
+     * it), so that a closed store's files are exact. Once the writer has stopped.
+     */
+    private void cutToData() {
+        for (LogSegment s : segments) {
+            try {
+                if (s.trimTo(s.durableBytes)) {
+                    s.writeChannel().force(false);
+                }
+            } catch (IOException e) {
+                // Recovery takes the zeros left for the unwritten end of the file.
+                LOG.log(System.Logger.Level.WARNING, "store " + name + ": cannot cut " + s.path.getFileName()
+                        + " back to its data: " + e.getMessage());
+            }
+        }
     }
 
     /**

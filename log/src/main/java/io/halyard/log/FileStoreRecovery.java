@@ -18,6 +18,9 @@ import java.util.stream.Stream;
  *   <li>A record that fails its checksum is never served: the sequences it covered are counted lost,
  *       logged, and become gaps; the records after it are kept.
  *   <li>Damage that runs to the end of the newest segment is a torn write: it is truncated.
+ *   <li>Zeros after the last record are the unwritten part of a file extended ahead of its data
+ *       ({@link LogSegment}): the newest segment keeps them to append into, a sealed one is cut
+ *       back to its data; neither is damage.
  *   <li>Damage in the delete journal is logged: deletions it recorded may reappear (never data that
  *       was not written).
  * </ul>
@@ -206,16 +209,23 @@ final class FileStoreRecovery {
             }
         });
         long size = segment.writeChannel().size();
-        boolean tornTail = end < size;
+        // Zeros after the data are the part of the file extended ahead and never written (see
+        // LogSegment): the normal end. Only non-zero bytes after the last record are a torn tail.
+        long dataEnd = end < size ? scanner.nonZeroEnd(end) : end;
+        boolean tornTail = dataEnd > end;
         if (tornTail && newest) {
             LOG.log(System.Logger.Level.WARNING, "store {0}: truncating {1} bytes of torn tail from {2}",
-                    name, size - end, file.getFileName());
-            segment.writeChannel().truncate(end);
+                    name, dataEnd - end, file.getFileName());
+            segment.trimTo(end);
             segment.writeChannel().force(true);
-            truncatedBytes += size - end;
+            truncatedBytes += dataEnd - end;
         } else if (tornTail) {
             LOG.log(System.Logger.Level.ERROR, "store {0}: {1} bytes {2}..{3} fail their checksum; never served",
-                    name, file.getFileName(), end, size);
+                    name, file.getFileName(), end, dataEnd);
+        } else if (!newest && size > end) {
+            // A crash between a roll and the cut of the sealed segment's extension: finish the cut.
+            segment.trimTo(end);
+            segment.writeChannel().force(false);
         }
         if (!newest) {
             // Sequences up to the next file's first belong here: any without a record and not

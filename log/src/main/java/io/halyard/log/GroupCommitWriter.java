@@ -2,6 +2,8 @@ package io.halyard.log;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,10 +18,12 @@ import java.util.zip.CRC32C;
  * The single thread that writes a store's files: group commit with two batches.
  *
  * <p>Appenders copy complete records into the <em>filling</em> batch. The writer thread swaps it with
- * the empty spare, then — without any lock — checksums the records, writes each chunk to its file,
- * fsyncs (in {@link DurabilityMode#ALWAYS}) and publishes the new durable sequence. Everything
- * appended while one fsync runs goes out with the next one, so the number of fsyncs per second is
- * bounded by the disk, not by the append rate.
+ * the empty spare, then — without any lock — checksums the records, writes them to their files
+ * (one write per file and contiguous range, however the records of different files interleave;
+ * a segment's file extended ahead first, {@link BatchTarget#reserve}), fsyncs (in
+ * {@link DurabilityMode#ALWAYS}) and publishes the new durable sequence. Everything appended while
+ * one fsync runs goes out with the next one, so the number of fsyncs per second is bounded by the
+ * disk, not by the append rate.
  *
  * <p><b>Deferred fsyncs.</b> The delete journal's records of deletions made by limits (a KV update
  * removing the key's previous value, max_msgs, max_age) are written with their batch but fsynced only
@@ -64,6 +68,16 @@ final class GroupCommitWriter implements Runnable {
     private final Map<FileChannel, Boolean> unsynced = new IdentityHashMap<>();
     /** Written files whose fsync waits for a batch that asks for it (the delete journal). */
     private final Map<FileChannel, Boolean> deferred = new IdentityHashMap<>();
+
+    // How write() groups a batch's chunks into runs, one write each; writer thread only, reused.
+    private BatchTarget[] runTargets = new BatchTarget[4];
+    private long[] runStarts = new long[4];
+    private long[] runEnds = new long[4];
+    private int[] runFirstChunk = new int[4];
+    private int[] runLastChunk = new int[4];
+    /** Per chunk: the next chunk of its run, or -1. */
+    private int[] nextChunkInRun = new int[64];
+    private ByteBuffer[] gather = new ByteBuffer[64];
 
     private WriteBatch filling = new WriteBatch(INITIAL_BATCH_BYTES);
     private WriteBatch spare = new WriteBatch(INITIAL_BATCH_BYTES);
@@ -236,6 +250,7 @@ final class GroupCommitWriter implements Runnable {
             if (!batch.isEmpty() && failure == null) {
                 try {
                     write(batch);
+                    cutSealed(batch);
                     boolean syncNow = mode == DurabilityMode.ALWAYS
                             || (mode == DurabilityMode.INTERVAL && now - lastSyncNanos >= syncIntervalNanos);
                     if (syncNow) {
@@ -307,17 +322,112 @@ final class GroupCommitWriter implements Runnable {
             RecordFormat.seal(buf, at, crc);
             at += length;
         }
-        for (int i = 0; i < batch.chunks; i++) {
-            int from = batch.chunkStarts[i];
-            int to = i + 1 < batch.chunks ? batch.chunkStarts[i + 1] : end;
-            ByteBuffer slice = buf.duplicate();
-            slice.limit(to).position(from);
-            FileChannel ch = batch.targets[i].writeChannel();
-            long position = batch.filePositions[i];
-            while (slice.hasRemaining()) {
-                position += ch.write(slice, position);
+        int runs = gatherRuns(batch);
+        for (int r = 0; r < runs; r++) {
+            BatchTarget target = runTargets[r];
+            target.reserve(runEnds[r]);
+            FileChannel ch = target.writeChannel();
+            int first = runFirstChunk[r];
+            if (nextChunkInRun[first] < 0) {
+                ByteBuffer slice = batch.view(0, batch.chunkStarts[first], batch.chunkEnd(first));
+                long position = runStarts[r];
+                while (slice.hasRemaining()) {
+                    position += ch.write(slice, position);
+                }
+            } else {
+                writeGathered(batch, ch, first, runStarts[r]);
             }
-            (batch.targets[i].deferrableSync() ? deferred : unsynced).put(ch, Boolean.TRUE);
+            (target.deferrableSync() ? deferred : unsynced).put(ch, Boolean.TRUE);
+            runTargets[r] = null;
+        }
+    }
+
+    /**
+     * Groups the batch's chunks into runs, each a target and a contiguous range of its file, in the
+     * order of their first chunk. A KV update appends a message to a segment and a deletion to the
+     * delete journal, so its batch alternates between the two files: written chunk by chunk, that is
+     * one system call per record (16 puts in a batch made 32 pwrite64 calls); written by runs, two
+     * gathering writes. Order between files does not matter for durability (every file is fsynced
+     * before the batch is published), but a crash (SIGKILL) between two writes must not leave a newer
+     * segment's records without an older one's, as recovery counts a gap at the end of a sealed
+     * segment lost: runs keep the order of their first chunk, which is the order of the segments.
+     *
+     * @return the number of runs, in {@link #runTargets} and the arrays beside it
+     */
+    private int gatherRuns(WriteBatch batch) {
+        if (nextChunkInRun.length < batch.chunks) {
+            nextChunkInRun = new int[Math.max(batch.chunks, nextChunkInRun.length * 2)];
+        }
+        int runs = 0;
+        for (int i = 0; i < batch.chunks; i++) {
+            BatchTarget target = batch.targets[i];
+            long position = batch.filePositions[i];
+            int r = runs - 1;
+            while (r >= 0 && (runTargets[r] != target || runEnds[r] != position)) {
+                r--;
+            }
+            if (r < 0) {
+                if (runs == runTargets.length) {
+                    runTargets = java.util.Arrays.copyOf(runTargets, runs * 2);
+                    runStarts = java.util.Arrays.copyOf(runStarts, runs * 2);
+                    runEnds = java.util.Arrays.copyOf(runEnds, runs * 2);
+                    runFirstChunk = java.util.Arrays.copyOf(runFirstChunk, runs * 2);
+                    runLastChunk = java.util.Arrays.copyOf(runLastChunk, runs * 2);
+                }
+                r = runs++;
+                runTargets[r] = target;
+                runStarts[r] = position;
+                runEnds[r] = position;
+                runFirstChunk[r] = i;
+            } else {
+                nextChunkInRun[runLastChunk[r]] = i;
+            }
+            runLastChunk[r] = i;
+            nextChunkInRun[i] = -1;
+            runEnds[r] += batch.chunkEnd(i) - batch.chunkStarts[i];
+        }
+        return runs;
+    }
+
+    /**
+     * Writes a run of several chunks with gathering writes (FileChannel has no positional one: the
+     * channel's position is set first; nothing else uses the position of a write channel).
+     */
+    private void writeGathered(WriteBatch batch, FileChannel ch, int first, long position) throws IOException {
+        int n = 0;
+        for (int i = first; i >= 0; i = nextChunkInRun[i]) {
+            if (n == gather.length) {
+                gather = java.util.Arrays.copyOf(gather, n * 2);
+            }
+            gather[n] = batch.view(n, batch.chunkStarts[i], batch.chunkEnd(i));
+            n++;
+        }
+        ch.position(position);
+        for (int done = 0; done < n; ) {
+            ch.write(gather, done, n - done);
+            while (done < n && !gather[done].hasRemaining()) {
+                done++;
+            }
+        }
+        java.util.Arrays.fill(gather, 0, n, null);
+    }
+
+    /**
+     * Cuts the files of segments sealed by a roll back to their data, after the batch that may hold
+     * their last records is written; the fsync that follows makes the cut durable (a crash before
+     * it leaves zeros that recovery removes).
+     */
+    private void cutSealed(WriteBatch batch) throws IOException {
+        for (LogSegment s : batch.sealed) {
+            try {
+                if (s.trimTo(s.appendPosition)) {
+                    unsynced.put(s.writeChannel(), Boolean.TRUE);
+                }
+            } catch (ClosedByInterruptException e) {
+                throw e;
+            } catch (ClosedChannelException e) {
+                // closed with its compacted copy in place meanwhile: that file is exact
+            }
         }
     }
 
@@ -411,5 +521,10 @@ final class GroupCommitWriter implements Runnable {
 
     boolean isClosing() {
         return closing;
+    }
+
+    /** The thread has written its last batch (or never started): no file is written any more. */
+    boolean isStopped() {
+        return stopped || thread == null;
     }
 }

@@ -1,6 +1,7 @@
 package io.halyard.log;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
@@ -20,12 +21,28 @@ import java.util.Map;
  *
  * <p>The file is named after its base sequence, zero-padded so that names sort like numbers.
  *
+ * <p><b>Pre-extension.</b> The file being appended to is extended sparsely ahead of its data, in
+ * steps of {@link #EXTEND_STEP_BYTES} up to {@link #extendLimitBytes}, so that most fdatasyncs find
+ * the file size unchanged and need not write the inode too (on ext4, 305 instead of 413 µs wall and
+ * 51 instead of 87 µs CPU per 200-byte write + fdatasync; in the server the writer thread's
+ * fdatasync took 90 instead of 186 µs of system time). The size is therefore not the end of data:
+ * {@link #appendPosition} and {@link #durableBytes} are, and recovery takes the zeros after the last
+ * record for the unwritten rest of the file. A sealed segment (rolled, or the store closed) is cut
+ * back to its data, so that sealed files are exact.
+ *
+ * <p>The extension needs no fsync of its own: fdatasync writes a changed file size too (fdatasync(2):
+ * "a change to the file size ... would require a metadata flush"), so the extension becomes durable
+ * with the first data written into it, and before that nothing in it is acknowledged.
+ *
  * <p><b>Threads.</b> Appends and deletions are made by the store under its lock. Readers on any
  * thread use {@link #durableBytes} as the end of readable data, the index and the deleted set
  * (both safe to read without the lock), and a read channel of their own: an interrupted reader
  * closes a {@link FileChannel}, and that must not close the writer's.
  */
 final class LogSegment implements BatchTarget {
+    /** How far ahead of the data the file is extended at a time. */
+    static final long EXTEND_STEP_BYTES = 4L * 1024 * 1024;
+
     /** First and last sequence, and count, of one subject within the segment (deleted ones included). */
     static final class SubjectRun {
         long first;
@@ -39,6 +56,8 @@ final class LogSegment implements BatchTarget {
 
     final long baseSequence;
     final Path path;
+    /** Owns the descriptor; its {@link RandomAccessFile#setLength} extends sparsely (ftruncate). */
+    private final RandomAccessFile file;
     private final FileChannel writeChannel;
     private volatile FileChannel readChannel;
     private volatile boolean dropped;
@@ -64,24 +83,38 @@ final class LogSegment implements BatchTarget {
     /** Bytes written (and, in ALWAYS mode, fsynced): readers never look past this. */
     volatile long durableBytes;
 
-    private LogSegment(long baseSequence, Path path, FileChannel writeChannel, long size, DeletedSet deleted) {
+    /**
+     * How far the file may be extended ahead of its data: the store's segment size for the segment
+     * being appended to, 0 (never ahead of the data) for others. Set before the writer thread sees it.
+     */
+    long extendLimitBytes;
+
+    /** The file's size. Owned by the writer thread (before it starts: the opener; after: the closer). */
+    private long fileBytes;
+
+    private LogSegment(long baseSequence, Path path, RandomAccessFile file, long validBytes, DeletedSet deleted)
+            throws IOException {
         this.baseSequence = baseSequence;
         this.path = path;
-        this.writeChannel = writeChannel;
+        this.file = file;
+        this.writeChannel = file.getChannel();
         this.deleted = deleted != null ? deleted : new DeletedSet(baseSequence);
-        this.appendPosition = size;
-        this.durableBytes = size;
+        this.appendPosition = validBytes;
+        this.durableBytes = validBytes;
+        this.fileBytes = writeChannel.size();
     }
 
     static String fileName(long baseSequence) {
         return String.format("%020d.log", baseSequence);
     }
 
-    static LogSegment create(Path directory, long baseSequence) throws IOException {
+    /** Creates the segment file (it must not exist) to append to, extended ahead up to {@code maxBytes}. */
+    static LogSegment create(Path directory, long baseSequence, long maxBytes) throws IOException {
         Path path = directory.resolve(fileName(baseSequence));
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
-        return new LogSegment(baseSequence, path, ch, 0, null);
+        Files.createFile(path);
+        LogSegment segment = new LogSegment(baseSequence, path, new RandomAccessFile(path.toFile(), "rw"), 0, null);
+        segment.extendLimitBytes = maxBytes;
+        return segment;
     }
 
     static LogSegment open(Path path, long baseSequence, long validBytes) throws IOException {
@@ -90,8 +123,16 @@ final class LogSegment implements BatchTarget {
 
     /** Opens a segment file sharing an existing deleted set (a compacted segment replacing its original). */
     static LogSegment open(Path path, long baseSequence, long validBytes, DeletedSet deleted) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        return new LogSegment(baseSequence, path, ch, validBytes, deleted);
+        if (!Files.isRegularFile(path)) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+        try {
+            return new LogSegment(baseSequence, path, file, validBytes, deleted);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
     }
 
     @Override
@@ -102,6 +143,37 @@ final class LogSegment implements BatchTarget {
     @Override
     public void onWritten(long endPosition) {
         durableBytes = endPosition;
+    }
+
+    /**
+     * Extends the file sparsely so that bytes up to {@code endPosition} lie inside it, by a step ahead
+     * where the segment may still grow: a record larger than the step gets the step after it; a
+     * segment past its nominal size (one record larger than a segment) is extended to exactly its end.
+     */
+    @Override
+    public void reserve(long endPosition) throws IOException {
+        if (endPosition <= fileBytes) {
+            return;
+        }
+        long size = Math.max(endPosition, Math.min(endPosition + EXTEND_STEP_BYTES, extendLimitBytes));
+        file.setLength(size);
+        fileBytes = size;
+    }
+
+    /**
+     * Cuts the file back to {@code dataEnd}, the end of its data, if it was extended beyond it (the
+     * segment is sealed or the store closes). The caller fsyncs, or leaves a zero tail that recovery
+     * removes quietly.
+     *
+     * @return whether the file changed
+     */
+    boolean trimTo(long dataEnd) throws IOException {
+        if (fileBytes <= dataEnd) {
+            return false;
+        }
+        writeChannel.truncate(dataEnd);
+        fileBytes = dataEnd;
+        return true;
     }
 
     /** Indexes the record after a damaged range, so lookups past the damage start beyond it. */

@@ -29,13 +29,17 @@ final class WriteBatch {
     int headRecordOffset = -1;
     /** Segments no longer needed once this batch is durable. */
     final List<LogSegment> retired = new ArrayList<>();
+    /** Segments sealed by a roll: their files are cut back to their data once this batch is written. */
+    final List<LogSegment> sealed = new ArrayList<>();
+    /** Views of {@link #buffer} handed out by {@link #view}, reused from batch to batch. */
+    private ByteBuffer[] views = new ByteBuffer[8];
 
     WriteBatch(int capacity) {
         buffer = ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     boolean isEmpty() {
-        return buffer.position() == 0 && retired.isEmpty() && !syncAll;
+        return buffer.position() == 0 && retired.isEmpty() && sealed.isEmpty() && !syncAll;
     }
 
     int remaining() {
@@ -61,12 +65,36 @@ final class WriteBatch {
         return at;
     }
 
+    /** The end, in {@link #buffer}, of chunk {@code i}. */
+    int chunkEnd(int i) {
+        return i + 1 < chunks ? chunkStarts[i + 1] : buffer.position();
+    }
+
+    /**
+     * Bytes {@code [from, to)} of the buffer as the {@code k}-th of the views one write uses: views
+     * are reused, so writing a batch allocates nothing. Writer thread only, while it holds the batch.
+     */
+    ByteBuffer view(int k, int from, int to) {
+        if (k >= views.length) {
+            views = java.util.Arrays.copyOf(views, Math.max(k + 1, views.length * 2));
+        }
+        ByteBuffer v = views[k];
+        if (v == null) {
+            v = buffer.duplicate();
+            views[k] = v;
+        }
+        v.clear();
+        v.limit(to).position(from);
+        return v;
+    }
+
     void grow(int minCapacity) {
         ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(minCapacity, buffer.capacity() * 2))
                 .order(ByteOrder.LITTLE_ENDIAN);
         buffer.flip();
         bigger.put(buffer);
         buffer = bigger;
+        java.util.Arrays.fill(views, null);
     }
 
     void reset() {
@@ -78,5 +106,6 @@ final class WriteBatch {
         syncAll = false;
         headRecordOffset = -1;
         retired.clear();
+        sealed.clear();
     }
 }

@@ -264,6 +264,12 @@ class CorruptionTest {
         }
     }
 
+    private static void extendWithZeros(Path file, long length) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(length);
+        }
+    }
+
     private static boolean[] intactRecords(StoreFile f, Path file) throws IOException {
         boolean[] intact = new boolean[f.records().size()];
         if (!Files.exists(file)) {
@@ -600,7 +606,13 @@ class CorruptionTest {
             Path dir = copy();
             long length = random.nextInt(newest.bytes().length);
             truncate(dir.resolve(newest.name()), length);
-            String context = where(SEED + 3, t, newest.name() + " truncated to " + length + " bytes");
+            // Every other trial as a crash leaves the file appended to: extended ahead, zeros after the cut.
+            boolean zeros = t % 2 == 1;
+            if (zeros) {
+                extendWithZeros(dir.resolve(newest.name()), length + 64 * 1024);
+            }
+            String context = where(SEED + 3, t, newest.name() + " truncated to " + length + " bytes"
+                    + (zeros ? ", then extended with zeros" : ""));
             Expectation e = expectAfterSegmentDamage(dir);
             assertEquals(0, e.lostAtMost(), context + ": a torn tail is not damage");
             openVerifyAppendReopen(dir, e, random, context);
