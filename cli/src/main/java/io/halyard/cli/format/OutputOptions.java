@@ -2,6 +2,7 @@ package io.halyard.cli.format;
 
 import io.nats.client.support.JsonValue;
 import java.io.PrintWriter;
+import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,6 +44,21 @@ public final class OutputOptions {
         PrintWriter out = out();
         out.println(value.toJson());
         out.flush();
+    }
+
+    /**
+     * What an {@code add} command prints about what it created: with {@code --json} the server's reply
+     * (through {@link Json#reply}); for people {@code heading}, a blank line and the info page that
+     * {@code page} writes.
+     */
+    public void printCreated(JsonValue reply, String heading, Consumer<PrintWriter> page) {
+        if (json) {
+            printJson(Json.reply(reply));
+        } else {
+            println(heading);
+            println("");
+            page.accept(out());
+        }
     }
 
     /** A line for people on stdout. */

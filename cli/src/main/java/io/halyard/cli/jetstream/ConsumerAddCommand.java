@@ -1,9 +1,7 @@
 package io.halyard.cli.jetstream;
 
 import io.halyard.cli.connection.ConnectionOptions;
-import io.halyard.cli.format.CommandFailure;
 import io.halyard.cli.format.Durations;
-import io.halyard.cli.format.Json;
 import io.halyard.cli.format.OutputOptions;
 import io.nats.client.Connection;
 import io.nats.client.api.AckPolicy;
@@ -11,10 +9,7 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.ReplayPolicy;
-import io.nats.client.support.JsonParseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -124,25 +119,16 @@ public final class ConsumerAddCommand implements Callable<Integer> {
         ConsumerConfiguration config = configuration();
         try (Connection nc = connection.connect()) {
             ConsumerInfo info = connection.jetStreamManagement(nc).createConsumer(stream, config);
-            if (output.json()) {
-                output.printJson(Json.reply(info.getJv()));
-            } else {
-                output.println("Consumer " + info.getName() + " was created on stream " + stream);
-                output.println("");
-                ConsumerView.print(info, output.out());
-            }
+            output.printCreated(info.getJv(), "Consumer " + info.getName() + " was created on stream " + stream,
+                    out -> ConsumerView.print(info, out));
         }
         return 0;
     }
 
     ConsumerConfiguration configuration() throws IOException {
         if (configFile != null) {
-            ConsumerConfiguration fromFile;
-            try {
-                fromFile = ConsumerConfiguration.builder().json(Files.readString(configFile, StandardCharsets.UTF_8)).build();
-            } catch (JsonParseException e) {
-                throw new CommandFailure(configFile + " is not valid JSON: " + e.getMessage());
-            }
+            ConsumerConfiguration fromFile = JsonConfigFile.read(configFile,
+                    json -> ConsumerConfiguration.builder().json(json).build());
             return name == null ? fromFile : ConsumerConfiguration.builder(fromFile).durable(name).build();
         }
         if (name == null && !ephemeral) {

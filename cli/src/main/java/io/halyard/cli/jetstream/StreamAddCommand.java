@@ -3,19 +3,14 @@ package io.halyard.cli.jetstream;
 import io.halyard.cli.connection.ConnectionOptions;
 import io.halyard.cli.format.ByteSizes;
 import io.halyard.cli.format.Durations;
-import io.halyard.cli.format.Json;
 import io.halyard.cli.format.OutputOptions;
-import io.halyard.cli.format.CommandFailure;
 import io.nats.client.Connection;
 import io.nats.client.api.DiscardPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.StreamInfo;
-import io.nats.client.support.JsonParseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -124,25 +119,15 @@ public final class StreamAddCommand implements Callable<Integer> {
         StreamConfiguration config = configuration();
         try (Connection nc = connection.connect()) {
             StreamInfo info = connection.jetStreamManagement(nc).addStream(config);
-            if (output.json()) {
-                output.printJson(Json.reply(info.getJv()));
-            } else {
-                output.println("Stream " + info.getConfiguration().getName() + " was created");
-                output.println("");
-                StreamView.print(info, output.out());
-            }
+            output.printCreated(info.getJv(), "Stream " + info.getConfiguration().getName() + " was created",
+                    out -> StreamView.print(info, out));
         }
         return 0;
     }
 
     StreamConfiguration configuration() throws IOException {
         if (configFile != null) {
-            StreamConfiguration fromFile;
-            try {
-                fromFile = StreamConfiguration.instance(Files.readString(configFile, StandardCharsets.UTF_8));
-            } catch (JsonParseException e) {
-                throw new CommandFailure(configFile + " is not valid JSON: " + e.getMessage());
-            }
+            StreamConfiguration fromFile = JsonConfigFile.read(configFile, StreamConfiguration::instance);
             return name == null ? fromFile : StreamConfiguration.builder(fromFile).name(name).build();
         }
         StreamConfiguration.Builder b = StreamConfiguration.builder().name(name).allowDirect(allowDirect);

@@ -3,7 +3,6 @@ package io.halyard.cli.kv;
 import io.halyard.cli.connection.ConnectionOptions;
 import io.halyard.cli.format.ByteSizes;
 import io.halyard.cli.format.Durations;
-import io.halyard.cli.format.Json;
 import io.halyard.cli.format.OutputOptions;
 import io.halyard.cli.jetstream.Policies;
 import io.nats.client.Connection;
@@ -79,13 +78,8 @@ public final class KvAddCommand implements Callable<Integer> {
         }
         try (Connection nc = connection.connect()) {
             KeyValueStatus status = connection.keyValueManagement(nc).create(b.build());
-            if (output.json()) {
-                output.printJson(Json.reply(status.getBackingStreamInfo().getJv()));
-            } else {
-                output.println("Bucket " + bucket + " was created");
-                output.println("");
-                KvView.print(status, output.out());
-            }
+            output.printCreated(status.getBackingStreamInfo().getJv(), "Bucket " + bucket + " was created",
+                    out -> KvView.print(status, out));
         }
         return 0;
     }

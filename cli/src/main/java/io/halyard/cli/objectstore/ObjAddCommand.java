@@ -3,7 +3,6 @@ package io.halyard.cli.objectstore;
 import io.halyard.cli.connection.ConnectionOptions;
 import io.halyard.cli.format.ByteSizes;
 import io.halyard.cli.format.Durations;
-import io.halyard.cli.format.Json;
 import io.halyard.cli.format.OutputOptions;
 import io.halyard.cli.jetstream.Policies;
 import io.nats.client.Connection;
@@ -61,13 +60,8 @@ public final class ObjAddCommand implements Callable<Integer> {
         }
         try (Connection nc = connection.connect()) {
             ObjectStoreStatus status = connection.objectStoreManagement(nc).create(b.build());
-            if (output.json()) {
-                output.printJson(Json.reply(status.getBackingStreamInfo().getJv()));
-            } else {
-                output.println("Bucket " + bucket + " was created");
-                output.println("");
-                ObjViews.print(status, output.out());
-            }
+            output.printCreated(status.getBackingStreamInfo().getJv(), "Bucket " + bucket + " was created",
+                    out -> ObjViews.print(status, out));
         }
         return 0;
     }

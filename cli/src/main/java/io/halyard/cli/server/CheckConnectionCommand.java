@@ -1,17 +1,12 @@
 package io.halyard.cli.server;
 
-import io.halyard.cli.connection.ConnectionOptions;
-import io.halyard.cli.format.CommandFailure;
 import io.halyard.cli.format.Durations;
-import io.halyard.cli.format.OutputOptions;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.NUID;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -20,13 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "connection", aliases = "conn", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Check that a connection, a round trip and a request/reply work, and how fast.")
-public final class CheckConnectionCommand implements Callable<Integer> {
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    OutputOptions output;
+public final class CheckConnectionCommand extends CheckCommand {
 
     @Option(names = "--connect-warn", defaultValue = "500ms", converter = Durations.Converter.class, paramLabel = "DURATION",
             description = "Warn when connecting takes this long (default: ${DEFAULT-VALUE}).")
@@ -52,27 +41,20 @@ public final class CheckConnectionCommand implements Callable<Integer> {
             description = "Critical when a request/reply takes this long (default: ${DEFAULT-VALUE}).")
     Duration requestCritical;
 
+    public CheckConnectionCommand() {
+        super("connection");
+    }
+
     @Override
-    public Integer call() throws Exception {
-        CheckResult result = new CheckResult("connection");
-        Connection nc;
-        try {
-            nc = connection.connect();
-        } catch (CommandFailure e) {
-            result.critical(e.getMessage());
-            return result.report(output);
-        }
-        try (nc) {
-            Duration connected = connection.connectDuration();
-            result.metric("connect_time", connected);
-            result.judge("connect", connected, connectWarn, connectCritical,
-                    "connected to " + nc.getConnectedUrl() + " in " + Durations.format(connected));
-            Duration rtt = nc.RTT();
-            result.metric("rtt", rtt);
-            result.judge("rtt", rtt, rttWarn, rttCritical, "rtt " + Durations.format(rtt));
-            request(nc, result);
-        }
-        return result.report(output);
+    void check(Connection nc, CheckResult result) throws Exception {
+        Duration connected = connection.connectDuration();
+        result.metric("connect_time", connected);
+        result.judge("connect", connected, connectWarn, connectCritical,
+                "connected to " + nc.getConnectedUrl() + " in " + Durations.format(connected));
+        Duration rtt = nc.RTT();
+        result.metric("rtt", rtt);
+        result.judge("rtt", rtt, rttWarn, rttCritical, "rtt " + Durations.format(rtt));
+        request(nc, result);
     }
 
     private void request(Connection nc, CheckResult result) throws InterruptedException {

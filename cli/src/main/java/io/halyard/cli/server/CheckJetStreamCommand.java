@@ -1,18 +1,13 @@
 package io.halyard.cli.server;
 
-import io.halyard.cli.connection.ConnectionOptions;
 import io.halyard.cli.format.ByteSizes;
-import io.halyard.cli.format.CommandFailure;
 import io.halyard.cli.format.ErrorReport;
-import io.halyard.cli.format.OutputOptions;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.AccountLimits;
 import io.nats.client.api.AccountStatistics;
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,13 +16,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jetstream", aliases = "js", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Check that JetStream answers and that the account's usage is under the thresholds.")
-public final class CheckJetStreamCommand implements Callable<Integer> {
-
-    @Mixin
-    ConnectionOptions connection;
-
-    @Mixin
-    OutputOptions output;
+public final class CheckJetStreamCommand extends CheckCommand {
 
     @Option(names = "--mem-warn", defaultValue = "75", paramLabel = "PERCENT", description = "Warn at this memory use, percent of the limit (default: ${DEFAULT-VALUE}).")
     int memoryWarn;
@@ -53,21 +42,17 @@ public final class CheckJetStreamCommand implements Callable<Integer> {
     @Option(names = "--consumers-critical", defaultValue = "-1", paramLabel = "PERCENT", description = "Critical at this many consumers (default: off).")
     int consumersCritical;
 
+    public CheckJetStreamCommand() {
+        super("jetstream");
+    }
+
     @Override
-    public Integer call() throws Exception {
-        CheckResult result = new CheckResult("jetstream");
-        Connection nc;
-        try {
-            nc = connection.connect();
-        } catch (CommandFailure e) {
-            result.critical(e.getMessage());
-            return result.report(output);
+    void check(Connection nc, CheckResult result) {
+        if (!nc.getServerInfo().isJetStreamAvailable()) {
+            result.critical("JetStream is not enabled on " + nc.getConnectedUrl());
+            return;
         }
-        try (nc) {
-            if (!nc.getServerInfo().isJetStreamAvailable()) {
-                result.critical("JetStream is not enabled on " + nc.getConnectedUrl());
-                return result.report(output);
-            }
+        try {
             AccountStatistics account = connection.jetStreamManagement(nc).getAccountStatistics();
             AccountLimits limits = account.getLimits();
             result.metric("memory", account.getMemory());
@@ -81,7 +66,6 @@ public final class CheckJetStreamCommand implements Callable<Integer> {
         } catch (JetStreamApiException | IOException e) {
             result.critical("JetStream: " + ErrorReport.describe(e));
         }
-        return result.report(output);
     }
 
     private static void judge(CheckResult result, String what, long used, long limit, int warnPercent, int criticalPercent,

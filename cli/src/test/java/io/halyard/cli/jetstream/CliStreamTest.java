@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halyard.cli.CliRun;
-import io.halyard.cli.TestBroker;
+import io.halyard.cli.SharedBroker;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.Nats;
@@ -15,30 +15,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code halyard stream add/ls/info/rm/purge/get} end to end against a Halyard server in this JVM. */
 @Timeout(60)
 class CliStreamTest {
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     private static CliRun cli(String... args) {
-        return CliRun.against(broker.url(), args);
+        return broker.cli(args);
     }
 
     private static void publish(String subject, String body, Headers headers) throws Exception {

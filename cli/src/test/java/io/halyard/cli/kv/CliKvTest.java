@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halyard.cli.CliRun;
-import io.halyard.cli.TestBroker;
+import io.halyard.cli.SharedBroker;
 import io.nats.client.Connection;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
@@ -12,29 +12,19 @@ import io.nats.client.support.JsonValue;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code halyard kv add/put/get/del/ls/watch/history/info} end to end against a Halyard server in this JVM. */
 @Timeout(60)
 class CliKvTest {
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     private static CliRun cli(String... args) {
-        return CliRun.against(broker.url(), args);
+        return broker.cli(args);
     }
 
     @Test

@@ -4,32 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halyard.cli.CliRun;
-import io.halyard.cli.TestBroker;
+import io.halyard.cli.SharedBroker;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code halyard pub/sub/req/reply} end to end against a Halyard server in this JVM. */
 @Timeout(60)
 class CliMessagingTest {
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     private static CliRun cli(String... args) {
-        return CliRun.against(broker.url(), args);
+        return broker.cli(args);
     }
 
     @Test

@@ -6,36 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halyard.cli.CliRun;
-import io.halyard.cli.TestBroker;
+import io.halyard.cli.SharedBroker;
 import io.nats.client.support.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code halyard obj add/put/get/ls/rm/info} end to end against a Halyard server in this JVM. */
 @Timeout(60)
 class CliObjTest {
 
-    private static TestBroker broker;
-
-    @BeforeAll
-    static void start() throws Exception {
-        broker = TestBroker.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final SharedBroker broker = new SharedBroker();
 
     private static CliRun cli(String... args) {
-        return CliRun.against(broker.url(), args);
+        return broker.cli(args);
     }
 
     @Test
