@@ -11,8 +11,14 @@ import java.util.ArrayDeque;
  * publish with a reply.
  */
 final class PendingAcks {
-    /** A PubAck to send: {@code payload} to {@code reply} once {@code sequence} is durable. */
-    record Ack(long sequence, String reply, byte[] payload) {
+    /**
+     * A message to send once {@code sequence} is durable: a PubAck ({@code payload} to {@code reply},
+     * no headers), or a republished copy ({@code headers} and {@code payload} to the destination).
+     */
+    record Ack(long sequence, String reply, byte[] headers, byte[] payload) {
+        Ack(long sequence, String reply, byte[] payload) {
+            this(sequence, reply, null, payload);
+        }
     }
 
     private final ArrayDeque<Ack> queue = new ArrayDeque<>();

@@ -3,8 +3,11 @@ package io.halyard.core.jetstream;
 import io.halyard.core.Broker;
 import io.halyard.core.client.ClientSession;
 import io.halyard.core.client.Subscription;
+import io.halyard.core.subject.SubjectTransform;
+import io.halyard.core.subject.Subjects;
 import io.halyard.log.DiscardPolicy;
 import io.halyard.log.EpochClock;
+import io.halyard.log.StoreState;
 import io.halyard.log.StoreLimits;
 import io.halyard.log.StoredMessage;
 import io.halyard.log.StreamStore;
@@ -67,6 +70,8 @@ public final class Stream {
     private long ageScanFrom;
     private volatile StreamConfig config;
     private volatile byte[] pubAckPrefix;
+    /** The config's republish transform, or null. */
+    private volatile SubjectTransform rePublish;
     private List<Subscription> subscriptions = List.of();
     // Guarded by publishLock.
     private final MsgIdWindow msgIds;
@@ -89,6 +94,7 @@ public final class Stream {
         this.createdNanos = createdNanos;
         this.pubAckPrefix = pubAckPrefix(config.name);
         this.msgIds = new MsgIdWindow(config.duplicateWindowNanos);
+        this.rePublish = rePublishOf(config);
         this.store = opener.open(config.isMemory() ? null : sequence -> onDurable(sequence));
     }
 
@@ -362,9 +368,27 @@ public final class Stream {
             return reject(reply, ApiErrors.MESSAGE_EXCEEDS_MAXIMUM, inline);
         }
         int payloadLength = payload.remaining();
+        SubjectTransform republish = rePublish;
+        String republishTo = republish == null ? null : republish.apply(subject);
+        long previousOnSubject = 0;
+        ByteBuffer republishPayload = null;
+        if (republishTo != null) {
+            if (Subjects.isValidPublishSubject(republishTo)) {
+                SubjectState s = store.subjectState(subject);
+                previousOnSubject = s == null ? 0 : s.lastSequence();
+                republishPayload = payload.duplicate();
+            } else {
+                republishTo = null;
+            }
+        }
         long sequence = store.append(subject, headers == null ? null : ByteBuffer.wrap(headers), payload);
         if (sequence < 0) {
             return reject(reply, storeRejection(sequence), inline);
+        }
+        if (republishTo != null) {
+            StoreState st = store.state();
+            long timestamp = st.lastSequence() == sequence ? st.lastTimestampNanos() : clock.epochNanos();
+            queueRePublish(c, republishTo, subject, headers, republishPayload, sequence, previousOnSubject, timestamp);
         }
         if (limit != null) {
             limit.appended(subject, headerLength, payloadLength);
@@ -449,6 +473,51 @@ public final class Stream {
         return out;
     }
 
+    /** The republish transform of a (checked) config, or null. */
+    static SubjectTransform rePublishOf(StreamConfig c) {
+        StreamConfig.RePublish r = c.rePublish;
+        if (r == null || r.destination().isEmpty()) {
+            return null;
+        }
+        return SubjectTransform.of(r.source(), r.destination());
+    }
+
+    /**
+     * nats-server's republished copy: the message's own headers followed by {@code Nats-Stream},
+     * {@code Nats-Subject}, {@code Nats-Sequence}, {@code Nats-Time-Stamp} and
+     * {@code Nats-Last-Sequence} (the previous message on the same subject, 0 if none), and
+     * {@code Nats-Msg-Size} instead of the payload when headers only. Queued like a PubAck, so it
+     * leaves once the message is durable.
+     */
+    private void queueRePublish(StreamConfig c, String to, String subject, byte[] headers, ByteBuffer payload,
+                                long sequence, long previousOnSubject, long timestampNanos) {
+        boolean headersOnly = c.rePublish.headersOnly();
+        StringBuilder h = new StringBuilder(160);
+        if (headers != null && headers.length >= 4) {
+            // The message's header block without its final blank line.
+            h.append(new String(headers, 0, headers.length - 2, StandardCharsets.ISO_8859_1));
+        } else {
+            h.append("NATS/1.0\r\n");
+        }
+        h.append("Nats-Stream: ").append(c.name).append("\r\n");
+        h.append("Nats-Subject: ").append(subject).append("\r\n");
+        h.append("Nats-Sequence: ").append(sequence).append("\r\n");
+        h.append("Nats-Time-Stamp: ").append(ApiJson.time(timestampNanos)).append("\r\n");
+        h.append("Nats-Last-Sequence: ").append(previousOnSubject).append("\r\n");
+        if (headersOnly) {
+            h.append("Nats-Msg-Size: ").append(payload.remaining()).append("\r\n");
+        }
+        h.append("\r\n");
+        byte[] body;
+        if (headersOnly) {
+            body = new byte[0];
+        } else {
+            body = new byte[payload.remaining()];
+            payload.duplicate().get(body);
+        }
+        acks.add(new PendingAcks.Ack(sequence, to, h.toString().getBytes(StandardCharsets.ISO_8859_1), body));
+    }
+
     private static byte[] pubAckPrefix(String name) {
         StringBuilder sb = new StringBuilder("{\"stream\":");
         ApiJson.quote(sb, name);
@@ -462,7 +531,7 @@ public final class Stream {
     void onDurable(long durableSequence) {
         PendingAcks.Ack ack;
         while ((ack = acks.takeDurable(durableSequence)) != null) {
-            broker.publish(ack.reply(), null, null, ack.payload());
+            broker.publish(ack.reply(), null, ack.headers(), ack.payload());
         }
         for (StreamListener listener : listeners) {
             try {
@@ -479,6 +548,7 @@ public final class Stream {
         try {
             StreamConfig old = config;
             config = next;
+            rePublish = rePublishOf(next);
             msgIds.window(next.duplicateWindowNanos);
             store.updateLimits(limits(next));
             if (!old.subjects.equals(next.subjects)) {

@@ -49,12 +49,23 @@ public final class StreamConfig {
     public boolean allowMsgTtl;
     public long subjectDeleteMarkerTtlNanos;
     public Map<String, String> metadata = new LinkedHashMap<>();
+    /** {@code republish}: where stored messages are published again, or null. */
+    public RePublish rePublish;
     /** Kept as given ({@code inactive_threshold}, {@code max_ack_pending}) for the consumer work. */
     public ObjectNode consumerLimits = ApiJson.object();
     /** Fields of nats-server's config Halyard does not implement, when present and not null. */
     public final List<String> unsupported = new ArrayList<>();
 
-    private static final String[] UNSUPPORTED = {"mirror", "sources", "republish", "subject_transform"};
+    private static final String[] UNSUPPORTED = {"mirror", "sources", "subject_transform"};
+
+    /**
+     * nats-server's {@code RePublish}: messages stored on subjects matching {@code src} (empty:
+     * all) are published again to {@code dest}, a subject transform (see {@link
+     * io.halyard.core.subject.SubjectTransform}), with the stream's headers; without the payload
+     * when {@code headersOnly}.
+     */
+    public record RePublish(String source, String destination, boolean headersOnly) {
+    }
 
     /**
      * Reads a request's config. Unknown fields are ignored (as nats-server does); a field of the
@@ -112,6 +123,15 @@ public final class StreamConfig {
                 c.metadata.put(e.getKey(), e.getValue().textValue());
             }
         }
+        JsonNode republish = json.get("republish");
+        if (republish != null && !republish.isNull()) {
+            if (!republish.isObject()) {
+                throw typeError("republish", "server.RePublish");
+            }
+            ObjectNode r = (ObjectNode) republish;
+            c.rePublish = new RePublish(ConfigFields.text(r, "RePublish", "src", ""),
+                    ConfigFields.text(r, "RePublish", "dest", ""), ConfigFields.bool(r, "RePublish", "headers_only"));
+        }
         JsonNode limits = json.get("consumer_limits");
         if (limits != null && limits.isObject()) {
             c.consumerLimits = ((ObjectNode) limits).deepCopy();
@@ -157,6 +177,16 @@ public final class StreamConfig {
         j.put("compression", compression);
         if (firstSeq != 0) {
             j.put("first_seq", firstSeq);
+        }
+        if (rePublish != null) {
+            ObjectNode r = j.putObject("republish");
+            if (!rePublish.source().isEmpty()) {
+                r.put("src", rePublish.source());
+            }
+            r.put("dest", rePublish.destination());
+            if (rePublish.headersOnly()) {
+                r.put("headers_only", true);
+            }
         }
         j.put("allow_direct", allowDirect);
         j.put("mirror_direct", mirrorDirect);

@@ -1,5 +1,6 @@
 package io.halyard.core.jetstream;
 
+import io.halyard.core.subject.SubjectTransform;
 import io.halyard.core.subject.Subjects;
 
 import java.util.HashSet;
@@ -119,7 +120,35 @@ public final class StreamConfigRules {
             throw invalid("stream has no mirror but does have mirror direct");
         }
         checkSubjects(c);
+        checkRePublish(c);
         return c;
+    }
+
+    /** nats-server's republish checks: the source defaults to all, the destination must not feed the stream. */
+    private static void checkRePublish(StreamConfig c) {
+        StreamConfig.RePublish r = c.rePublish;
+        if (r == null) {
+            return;
+        }
+        if (r.source().isEmpty()) {
+            r = c.rePublish = new StreamConfig.RePublish(">", r.destination(), r.headersOnly());
+        }
+        if (r.destination().isEmpty()) {
+            return; // as nats-server: accepted, and nothing is republished
+        }
+        for (String subject : c.subjects) {
+            if (Subjects.isValidFilter(r.destination()) && Subjects.overlaps(r.destination(), subject)) {
+                throw invalid("stream configuration for republish destination forms a cycle");
+            }
+        }
+        try {
+            SubjectTransform.of(r.source(), r.destination());
+        } catch (SubjectTransform.Unsupported e) {
+            throw invalid("stream configuration for republish to '" + r.destination() + "': " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw invalid("stream configuration for republish with transform from '" + r.source() + "' to '"
+                    + r.destination() + "' not valid");
+        }
     }
 
     private static void checkSubjects(StreamConfig c) {
