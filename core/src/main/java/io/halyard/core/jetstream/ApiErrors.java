@@ -50,6 +50,16 @@ public final class ApiErrors {
     public static final ApiError STREAM_SEALED = new ApiError(400, 10109, "invalid operation on sealed stream");
 
     /** JSStreamInvalidConfigF: {@code {err}}. */
+    /** JSStreamTransformInvalidSource. */
+    public static ApiError transformInvalidSource(String err) {
+        return new ApiError(400, 10155, "stream transform source: " + err);
+    }
+
+    /** JSStreamTransformInvalidDestination. */
+    public static ApiError transformInvalidDestination(String err) {
+        return new ApiError(400, 10156, "stream transform: " + err);
+    }
+
     public static ApiError invalidConfig(String err) {
         return new ApiError(500, 10052, err);
     }

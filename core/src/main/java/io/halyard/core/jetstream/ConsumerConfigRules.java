@@ -237,6 +237,11 @@ final class ConsumerConfigRules {
                     break;
                 }
             }
+            StreamConfig.Transform t = stream.subjectTransform;
+            if (!subset && t != null && !t.destination().isEmpty() && Subjects.isValidFilter(t.destination())) {
+                // Messages are stored under the transform's subjects: a filter may select those.
+                subset = Subjects.overlaps(f, t.destination().replaceAll("\\$\\d+|\\{\\{[^}]*}}", "*"));
+            }
             if (!subset) {
                 throw new ApiException(ApiErrors.FILTER_NOT_SUBSET);
             }

@@ -72,6 +72,8 @@ public final class Stream {
     private volatile byte[] pubAckPrefix;
     /** The config's republish transform, or null. */
     private volatile SubjectTransform rePublish;
+    /** The config's subject transform (the subject a captured message is stored under), or null. */
+    private volatile SubjectTransform input;
     private List<Subscription> subscriptions = List.of();
     // Guarded by publishLock.
     private final MsgIdWindow msgIds;
@@ -95,6 +97,7 @@ public final class Stream {
         this.pubAckPrefix = pubAckPrefix(config.name);
         this.msgIds = new MsgIdWindow(config.duplicateWindowNanos);
         this.rePublish = rePublishOf(config);
+        this.input = inputOf(config);
         this.store = opener.open(config.isMemory() ? null : sequence -> onDurable(sequence));
     }
 
@@ -250,6 +253,14 @@ public final class Stream {
      * @param inline whether responses may be published from this thread (false for broker-originated messages)
      */
     void store(String subject, String reply, byte[] headers, ByteBuffer payload, boolean inline) {
+        SubjectTransform transform = input;
+        if (transform != null) {
+            // As nats-server: stored (and checked) under the transformed subject when the source matches.
+            String stored = transform.apply(subject);
+            if (stored != null && Subjects.isValidPublishSubject(stored)) {
+                subject = stored;
+            }
+        }
         long sequence;
         String rollup = null;
         publishLock.lock();
@@ -473,6 +484,15 @@ public final class Stream {
         return out;
     }
 
+    /** The subject transform of a (checked) config, or null. */
+    static SubjectTransform inputOf(StreamConfig c) {
+        StreamConfig.Transform t = c.subjectTransform;
+        if (t == null || t.destination().isEmpty()) {
+            return null;
+        }
+        return SubjectTransform.of(t.source(), t.destination());
+    }
+
     /** The republish transform of a (checked) config, or null. */
     static SubjectTransform rePublishOf(StreamConfig c) {
         StreamConfig.RePublish r = c.rePublish;
@@ -549,6 +569,7 @@ public final class Stream {
             StreamConfig old = config;
             config = next;
             rePublish = rePublishOf(next);
+            input = inputOf(next);
             msgIds.window(next.duplicateWindowNanos);
             store.updateLimits(limits(next));
             if (!old.subjects.equals(next.subjects)) {

@@ -49,6 +49,8 @@ public final class StreamConfig {
     public boolean allowMsgTtl;
     public long subjectDeleteMarkerTtlNanos;
     public Map<String, String> metadata = new LinkedHashMap<>();
+    /** {@code subject_transform}: the subject a captured message is stored under, or null. */
+    public Transform subjectTransform;
     /** {@code republish}: where stored messages are published again, or null. */
     public RePublish rePublish;
     /** Kept as given ({@code inactive_threshold}, {@code max_ack_pending}) for the consumer work. */
@@ -56,7 +58,11 @@ public final class StreamConfig {
     /** Fields of nats-server's config Halyard does not implement, when present and not null. */
     public final List<String> unsupported = new ArrayList<>();
 
-    private static final String[] UNSUPPORTED = {"mirror", "sources", "subject_transform"};
+    private static final String[] UNSUPPORTED = {"mirror", "sources"};
+
+    /** nats-server's {@code SubjectTransformConfig}: {@code src} (empty: all) to {@code dest}. */
+    public record Transform(String source, String destination) {
+    }
 
     /**
      * nats-server's {@code RePublish}: messages stored on subjects matching {@code src} (empty:
@@ -123,6 +129,15 @@ public final class StreamConfig {
                 c.metadata.put(e.getKey(), e.getValue().textValue());
             }
         }
+        JsonNode transform = json.get("subject_transform");
+        if (transform != null && !transform.isNull()) {
+            if (!transform.isObject()) {
+                throw typeError("subject_transform", "server.SubjectTransformConfig");
+            }
+            ObjectNode t = (ObjectNode) transform;
+            c.subjectTransform = new Transform(ConfigFields.text(t, "SubjectTransformConfig", "src", ""),
+                    ConfigFields.text(t, "SubjectTransformConfig", "dest", ""));
+        }
         JsonNode republish = json.get("republish");
         if (republish != null && !republish.isNull()) {
             if (!republish.isObject()) {
@@ -177,6 +192,11 @@ public final class StreamConfig {
         j.put("compression", compression);
         if (firstSeq != 0) {
             j.put("first_seq", firstSeq);
+        }
+        if (subjectTransform != null) {
+            ObjectNode t = j.putObject("subject_transform");
+            t.put("src", subjectTransform.source());
+            t.put("dest", subjectTransform.destination());
         }
         if (rePublish != null) {
             ObjectNode r = j.putObject("republish");

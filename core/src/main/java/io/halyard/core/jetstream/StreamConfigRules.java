@@ -120,8 +120,28 @@ public final class StreamConfigRules {
             throw invalid("stream has no mirror but does have mirror direct");
         }
         checkSubjects(c);
+        checkSubjectTransform(c);
         checkRePublish(c);
         return c;
+    }
+
+    /** nats-server's subject transform checks: a valid source (or none: all) and a valid mapping. */
+    private static void checkSubjectTransform(StreamConfig c) {
+        StreamConfig.Transform t = c.subjectTransform;
+        if (t == null) {
+            return;
+        }
+        if (!t.source().isEmpty() && !Subjects.isValidFilter(t.source())) {
+            throw new ApiException(ApiErrors.transformInvalidSource("invalid subject " + t.source()));
+        }
+        if (t.destination().isEmpty()) {
+            return; // as nats-server: accepted, and nothing is transformed
+        }
+        try {
+            SubjectTransform.of(t.source(), t.destination());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(ApiErrors.transformInvalidDestination(e.getMessage()));
+        }
     }
 
     /** nats-server's republish checks: the source defaults to all, the destination must not feed the stream. */
@@ -132,6 +152,12 @@ public final class StreamConfigRules {
         }
         if (r.source().isEmpty()) {
             r = c.rePublish = new StreamConfig.RePublish(">", r.destination(), r.headersOnly());
+        }
+        StreamConfig.Transform t = c.subjectTransform;
+        if (r.source().equals(">") && r.destination().equals(">") && t != null && c.subjects.size() == 1
+                && t.source().equals(c.subjects.get(0))) {
+            // As nats-server: > to > on a stream whose one subject is transformed republishes the stored subjects.
+            r = c.rePublish = new StreamConfig.RePublish(t.destination(), t.destination(), r.headersOnly());
         }
         if (r.destination().isEmpty()) {
             return; // as nats-server: accepted, and nothing is republished

@@ -83,7 +83,7 @@ public final class SubjectTransform {
                 index[i] = -1;
             } else {
                 if (n < 1 || n > wildcardPositions.size()) {
-                    throw new IllegalArgumentException("mapping destination " + token + " index out of range");
+                    throw new IllegalArgumentException("invalid mapping destination: wildcard index out of range in " + token);
                 }
                 index[i] = wildcardPositions.get(n - 1);
             }
@@ -110,12 +110,12 @@ public final class SubjectTransform {
                 String args = inner.substring(open + 1, inner.length() - 1).trim();
                 if (function.equals("wildcard")) {
                     if (args.isEmpty() || args.contains(",")) {
-                        throw new IllegalArgumentException("mapping destination " + token + " needs one argument");
+                        throw new IllegalArgumentException("invalid mapping destination: wrong number of arguments passed to the function in " + token);
                     }
                     try {
                         return Integer.parseInt(args);
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("mapping destination " + token + " has an invalid argument");
+                        throw new IllegalArgumentException("invalid mapping destination: function argument is invalid or of the wrong type in " + token);
                     }
                 }
                 throw new Unsupported("mapping function " + function + " is not supported by Halyard yet");
