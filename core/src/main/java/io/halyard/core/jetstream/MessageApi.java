@@ -45,17 +45,37 @@ final class MessageApi {
 
     /** The parsed fields of nats-server's JSApiMsgGetRequest. */
     private record GetRequest(long seq, String lastFor, String nextFor, int batch, int maxBytes, long startTimeNanos,
-                              boolean multiLast, long upToSeq, boolean upToTime, boolean noHeaders) {
+                              List<String> multiLast, long upToSeq, long upToTimeNanos, boolean noHeaders) {
         static GetRequest parse(ObjectNode j) {
             JsonNode start = j.get("start_time");
             long startNanos = start == null || start.isNull() ? 0 : ApiJson.parseTime(start.asText());
-            JsonNode multi = j.get("multi_last");
+            List<String> multi = new java.util.ArrayList<>();
+            JsonNode m = j.get("multi_last");
+            if (m != null && !m.isNull()) {
+                if (!m.isArray()) {
+                    throw new ApiException(ApiErrors.BAD_REQUEST);
+                }
+                for (JsonNode f : m) {
+                    if (!f.isTextual()) {
+                        throw new ApiException(ApiErrors.BAD_REQUEST);
+                    }
+                    multi.add(f.textValue());
+                }
+            }
             JsonNode upToTime = j.get("up_to_time");
+            long upToNanos = upToTime == null || upToTime.isNull() ? 0 : ApiJson.parseTime(upToTime.asText());
             return new GetRequest(StreamApi.unsigned(j, "seq"), StreamApi.textOrNull(j, "last_by_subj"),
                     StreamApi.textOrNull(j, "next_by_subj"), (int) StreamApi.unsigned(j, "batch"),
-                    (int) StreamApi.unsigned(j, "max_bytes"), startNanos,
-                    multi != null && multi.isArray() && !multi.isEmpty(), StreamApi.unsigned(j, "up_to_seq"),
-                    upToTime != null && !upToTime.isNull(), j.path("no_hdr").asBoolean(false));
+                    (int) StreamApi.unsigned(j, "max_bytes"), startNanos, List.copyOf(multi),
+                    StreamApi.unsigned(j, "up_to_seq"), upToNanos, j.path("no_hdr").asBoolean(false));
+        }
+
+        boolean hasMultiLast() {
+            return !multiLast.isEmpty();
+        }
+
+        boolean hasUpToTime() {
+            return upToTimeNanos != 0;
         }
 
         boolean hasStartTime() {
@@ -151,8 +171,8 @@ final class MessageApi {
         if (r == null) {
             return;
         }
-        if (r.multiLast || r.upToSeq > 0 || r.upToTime) {
-            status(request.reply(), "408 Bad Request"); // multi_last batches are not supported by Halyard yet
+        if (r.hasMultiLast()) {
+            answerMultiLast(stream, r, request.reply());
             return;
         }
         answer(stream, r, request.reply());
@@ -169,12 +189,13 @@ final class MessageApi {
         } catch (ApiException e) {
             throw new ApiException(new ApiError(408, 0, "408 Malformed Request"));
         }
-        if (r.seq == 0 && r.lastFor == null && r.nextFor == null && !r.multiLast && !r.hasStartTime()) {
+        if (r.seq == 0 && r.lastFor == null && r.nextFor == null && !r.hasMultiLast() && !r.hasStartTime()) {
             throw new ApiException(new ApiError(408, 0, "408 Empty Request"));
         }
         if ((r.seq > 0 && r.lastFor != null) || (r.seq > 0 && r.hasStartTime()) || (r.hasStartTime() && r.lastFor != null)
                 || (r.lastFor != null && r.nextFor != null) || (r.lastFor != null && r.batch > 0)
-                || (r.lastFor != null && r.multiLast) || (r.nextFor != null && r.multiLast)) {
+                || (r.lastFor != null && r.hasMultiLast()) || (r.nextFor != null && r.hasMultiLast())
+                || (r.upToSeq > 0 && r.hasUpToTime())) {
             throw new ApiException(new ApiError(408, 0, "408 Bad Request"));
         }
         return r;
@@ -182,19 +203,19 @@ final class MessageApi {
 
     /** {@code DIRECT.GET.<stream>.<subject>}: the last message on the subject; a body may only be empty. */
     private GetRequest lastBySubjectRequest(ApiRequest request) {
-        GetRequest r = new GetRequest(0, null, null, 0, 0, 0, false, 0, false, false);
+        GetRequest r = new GetRequest(0, null, null, 0, 0, 0, List.of(), 0, 0, false);
         if (!ApiJson.isEmpty(request.body())) {
             try {
                 r = GetRequest.parse(ApiJson.parseObject(request.body()));
             } catch (ApiException e) {
                 throw new ApiException(new ApiError(408, 0, "408 Malformed Request"));
             }
-            if (r.lastFor != null || r.nextFor != null || r.multiLast || r.seq != 0 || r.batch != 0
-                    || r.hasStartTime() || r.upToSeq != 0 || r.upToTime) {
+            if (r.lastFor != null || r.nextFor != null || r.hasMultiLast() || r.seq != 0 || r.batch != 0
+                    || r.hasStartTime() || r.upToSeq != 0 || r.hasUpToTime()) {
                 throw new ApiException(new ApiError(408, 0, "408 Bad Request"));
             }
         }
-        return new GetRequest(0, request.argsFrom(1), null, 0, r.maxBytes, 0, false, 0, false, r.noHeaders);
+        return new GetRequest(0, request.argsFrom(1), null, 0, r.maxBytes, 0, List.of(), 0, 0, r.noHeaders);
     }
 
     private void answer(Stream stream, GetRequest r, String reply) {
@@ -250,6 +271,112 @@ final class MessageApi {
             js.broker().publish(reply, null, NatsHeaders.withStatus("204 EOB", "Nats-Num-Pending", Long.toString(pending),
                     "Nats-Last-Sequence", Long.toString(lastSent)), new byte[0]);
         }
+    }
+
+    /** nats-server's limit on the subjects one multi_last request may return. */
+    static final int MAX_MULTI_LAST_RESULTS = 1024;
+
+    /**
+     * {@code multi_last} (ADR-31): the last message of every subject matching one of the filters, at
+     * or before {@code up_to_seq} (or the last sequence before {@code up_to_time}), in sequence order,
+     * skipping those below {@code seq}; each with {@code Nats-Num-Pending} (results still to come) and
+     * {@code Nats-Last-Sequence} (the previous one sent), then {@code 204 EOB} with
+     * {@code Nats-UpTo-Sequence}. {@code 404 No Results} when nothing matches, {@code 413 Too Many
+     * Results} past {@link #MAX_MULTI_LAST_RESULTS} subjects. Bounded by {@code batch} and max bytes.
+     */
+    private void answerMultiLast(Stream stream, GetRequest r, String reply) {
+        StreamStore store = stream.store();
+        StoreState state = store.state();
+        long upTo = r.upToSeq;
+        if (r.hasUpToTime()) {
+            long at = store.sequenceAtOrAfter(r.upToTimeNanos);
+            if (at <= state.firstSequence()) {
+                status(reply, "404 No Results");
+                return;
+            }
+            upTo = at - 1; // the ceiling: the last message stored before that time
+        }
+        if (upTo == 0 || upTo > state.lastSequence()) {
+            upTo = state.lastSequence();
+        }
+        long[] sequences = multiLastSequences(store, r.multiLast, upTo, state.lastSequence());
+        if (sequences == null) {
+            status(reply, "413 Too Many Results");
+            return;
+        }
+        if (sequences.length == 0) {
+            status(reply, "404 No Results");
+            return;
+        }
+        String name = stream.name();
+        long maxBytes = r.maxBytes > 0 ? r.maxBytes : js.broker().config().maxPendingBytes;
+        long pending = sequences.length;
+        long lastSent = 0;
+        long sentBytes = 0;
+        int sent = 0;
+        for (long seq : sequences) {
+            if (pending > 0) {
+                pending--;
+            }
+            if (seq < r.seq) {
+                continue;
+            }
+            StoredMessage m = store.get(seq);
+            if (m == null) {
+                status(reply, "404 Message Not Found");
+                return;
+            }
+            byte[] headers = NatsHeaders.append(m.headers(), "Nats-Stream", name, "Nats-Subject", m.subject(),
+                    "Nats-Sequence", Long.toString(seq), "Nats-Time-Stamp", ApiJson.time(m.timestampNanos()),
+                    "Nats-Num-Pending", Long.toString(pending), "Nats-Last-Sequence", Long.toString(lastSent));
+            lastSent = seq;
+            js.broker().publish(reply, null, headers, m.payload());
+            sentBytes += m.subject().length() + m.headers().length + m.payload().length;
+            sent++;
+            if (sentBytes >= maxBytes || (r.batch > 0 && sent >= r.batch)) {
+                break;
+            }
+        }
+        js.broker().publish(reply, null, NatsHeaders.withStatus("204 EOB", "Nats-Num-Pending", Long.toString(pending),
+                "Nats-Last-Sequence", Long.toString(lastSent), "Nats-UpTo-Sequence", Long.toString(upTo)), new byte[0]);
+    }
+
+    /**
+     * The last sequence at or before {@code upTo} of each subject matching one of {@code filters},
+     * sorted, without duplicates; null when there are more than {@link #MAX_MULTI_LAST_RESULTS}.
+     */
+    private static long[] multiLastSequences(StreamStore store, List<String> filters, long upTo, long lastSequence) {
+        java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+        for (String f : filters) {
+            SubjectFilter filter = SubjectFilter.of(f);
+            if (upTo >= lastSequence) {
+                for (String subject : store.subjectCounts(filter).keySet()) {
+                    io.halyard.log.SubjectState s = store.subjectState(subject);
+                    if (s != null && s.lastSequence() > 0) {
+                        out.add(s.lastSequence());
+                    }
+                }
+            } else {
+                // Up to an earlier sequence: one pass over the filter's messages up to it.
+                java.util.Map<String, Long> last = new java.util.HashMap<>();
+                StoredMessage m;
+                long seq = 1;
+                while ((m = store.getNext(seq, filter)) != null && m.sequence() <= upTo) {
+                    last.put(m.subject(), m.sequence());
+                    seq = m.sequence() + 1;
+                }
+                out.addAll(last.values());
+            }
+            if (out.size() > MAX_MULTI_LAST_RESULTS) {
+                return null;
+            }
+        }
+        long[] result = new long[out.size()];
+        int i = 0;
+        for (long seq : out) {
+            result[i++] = seq;
+        }
+        return result;
     }
 
     /** Messages at or after {@code fromSequence} matching {@code filter}. */
