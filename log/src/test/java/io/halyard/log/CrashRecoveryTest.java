@@ -34,6 +34,8 @@ class CrashRecoveryTest {
 
     /** 0: no limit; otherwise the writer's max messages (discard old). */
     private long maxMessages;
+    /** Segment size of the writer and the verifying store; small, so that kills land in rolls often. */
+    private final int segmentBytes = 64 * 1024;
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -52,6 +54,11 @@ class CrashRecoveryTest {
     @Tag("soak")
     @Timeout(value = 60, unit = TimeUnit.MINUTES)
     void soakShouldKeepEveryDurableAppendAcrossHundredsOfKills() throws Exception {
+        // Unbounded, 400 rounds write over a GB: every round's check reads it all, and with 64 KiB
+        // segments the store passes 10,000 files, two descriptors each once read (beyond a
+        // ulimit -n of 20,000). A limit keeps the store, the check and the files bounded, and makes
+        // the kills land in limit deletions and dropped segments as well as in appends and rolls.
+        maxMessages = 200_000;
         crashLoop(400, 5, 600);
     }
 
@@ -119,7 +126,7 @@ class CrashRecoveryTest {
 
     private long verify(long durable, List<long[]> durableRanges, Set<Long> deleted, Set<Long> maybeDeleted,
                         int round) throws Exception {
-        StoreOptions options = StoreOptions.defaults(dir).withSegmentMaxBytes(64 * 1024)
+        StoreOptions options = StoreOptions.defaults(dir).withSegmentMaxBytes(segmentBytes)
                 .withLimits(StoreLimits.NONE.withMaxMessages(maxMessages));
         try (FileStore store = FileStore.open(options)) {
             StoreState state = store.state();
@@ -220,7 +227,7 @@ class CrashRecoveryTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp",
                 System.getProperty("java.class.path"), CrashWriter.class.getName(), dir.toString(),
-                Long.toString(seed), Long.toString(maxMessages));
+                Long.toString(seed), Long.toString(maxMessages), Integer.toString(segmentBytes));
         pb.redirectError(ProcessBuilder.Redirect.appendTo(dir.resolveSibling(dir.getFileName() + ".stderr").toFile()));
         return pb.start();
     }

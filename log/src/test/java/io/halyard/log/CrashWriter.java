@@ -10,7 +10,7 @@ import java.util.Random;
  * {@code T <seq>} before it deletes a message and {@code X <seq>} once that deletion is durable, until it
  * is killed.
  *
- * <p>Usage: {@code CrashWriter <dir> <seed> [maxMessages]}; with a limit, the oldest messages are
+ * <p>Usage: {@code CrashWriter <dir> <seed> [maxMessages [segmentBytes]]}; with a limit, the oldest messages are
  * removed as new ones arrive (so deletions from limits, segment drops and compaction are exercised).
  */
 public final class CrashWriter {
@@ -39,7 +39,8 @@ public final class CrashWriter {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
         Object printLock = new Object();
         long maxMessages = args.length > 2 ? Long.parseLong(args[2]) : 0;
-        StoreOptions options = StoreOptions.defaults(dir).withSegmentMaxBytes(64 * 1024)
+        int segmentBytes = args.length > 3 ? Integer.parseInt(args[3]) : 64 * 1024;
+        StoreOptions options = StoreOptions.defaults(dir).withSegmentMaxBytes(segmentBytes)
                 .withLimits(StoreLimits.NONE.withMaxMessages(maxMessages))
                 .withListener(seq -> {
                     synchronized (printLock) {
