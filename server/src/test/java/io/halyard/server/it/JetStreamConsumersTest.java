@@ -8,7 +8,6 @@ import io.nats.client.Dispatcher;
 import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
@@ -22,7 +21,6 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,26 +42,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** JetStream consumers over real sockets with jnats: pull, push, the simplified API, acks, redelivery, restart. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class JetStreamConsumersTest {
+class JetStreamConsumersTest extends JetStreamTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private TestServers.Running server;
-    private Connection nc;
-    private JetStreamManagement jsm;
-    private JetStream js;
 
     @BeforeEach
-    void start() throws Exception {
-        server = TestServers.start();
-        nc = server.connect();
-        jsm = nc.jetStreamManagement();
-        js = nc.jetStream();
+    void createOrders() throws Exception {
         jsm.addStream(StreamConfiguration.builder().name("ORDERS").subjects("orders.>").storageType(StorageType.File).build());
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        nc.close();
-        server.close();
     }
 
     private void publish(int count) throws Exception {

@@ -3,7 +3,6 @@ package io.halyard.server.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
@@ -18,8 +17,6 @@ import io.nats.client.api.StreamInfo;
 import io.nats.client.api.StreamInfoOptions;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,26 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** JetStream streams and publishing over real sockets with jnats' JetStreamManagement and JetStream. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class JetStreamStreamsTest {
+class JetStreamStreamsTest extends JetStreamTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private TestServers.Running server;
-    private Connection nc;
-    private JetStreamManagement jsm;
-    private JetStream js;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServers.start();
-        nc = server.connect();
-        jsm = nc.jetStreamManagement();
-        js = nc.jetStream();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        nc.close();
-        server.close();
-    }
 
     private static StreamConfiguration.Builder stream(String name, String... subjects) {
         return StreamConfiguration.builder().name(name).subjects(subjects).storageType(StorageType.File);

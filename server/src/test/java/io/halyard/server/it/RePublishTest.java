@@ -1,9 +1,6 @@
 package io.halyard.server.it;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.Subscription;
 import io.nats.client.api.PublishAck;
@@ -11,8 +8,6 @@ import io.nats.client.api.Republish;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,25 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A stream's {@code republish} (nats-server's RePublish) with jnats: stored messages are published
  * again on the transformed subject with nats-server's headers, once durable.
  */
-class RePublishTest {
-    private TestServers.Running server;
-    private Connection nc;
-    private JetStreamManagement jsm;
-    private JetStream js;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServers.start();
-        nc = server.connect();
-        jsm = nc.jetStreamManagement();
-        js = nc.jetStream();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        nc.close();
-        server.close();
-    }
+class RePublishTest extends JetStreamTestBase {
 
     @Test
     void shouldRepublishStoredMessagesWithTheStreamHeaders() throws Exception {

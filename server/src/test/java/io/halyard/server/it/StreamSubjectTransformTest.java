@@ -1,9 +1,6 @@
 package io.halyard.server.it;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PullSubscribeOptions;
@@ -15,8 +12,6 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.api.SubjectTransform;
 import io.nats.client.impl.Headers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -31,25 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A stream's {@code subject_transform} with jnats: captured messages are stored, checked and
  * consumed under the transformed subject.
  */
-class StreamSubjectTransformTest {
-    private TestServers.Running server;
-    private Connection nc;
-    private JetStreamManagement jsm;
-    private JetStream js;
-
-    @BeforeEach
-    void start() throws Exception {
-        server = TestServers.start();
-        nc = server.connect();
-        jsm = nc.jetStreamManagement();
-        js = nc.jetStream();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        nc.close();
-        server.close();
-    }
+class StreamSubjectTransformTest extends JetStreamTestBase {
 
     @Test
     void shouldStoreUnderTheTransformedSubject() throws Exception {
