@@ -500,7 +500,8 @@ public final class FileStore implements StreamStore {
             Files.move(compactor.temp, segment.path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             syncDirectory();
-            LogSegment fresh = LogSegment.open(segment.path, segment.baseSequence, compactor.outputBytes, segment.deleted);
+            LogSegment fresh = LogSegment.openSealed(segment.path, segment.baseSequence, compactor.outputBytes,
+                    segment.deleted);
             for (int i = 0; i < compactor.kept; i++) {
                 long seq = compactor.sequences[i];
                 SubjectEntry entry = subjects.get(compactor.subjects[i]);

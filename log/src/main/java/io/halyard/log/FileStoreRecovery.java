@@ -62,7 +62,11 @@ final class FileStoreRecovery {
             long base = baseOf(file);
             boolean newest = i == files.size() - 1;
             long nextBase = newest ? -1 : baseOf(files.get(i + 1));
-            segments.add(recoverSegment(file, base, newest, nextBase));
+            LogSegment segment = recoverSegment(file, base, newest, nextBase);
+            if (!newest) {
+                segment.releaseWriteHandle(); // sealed: read from now on, never written
+            }
+            segments.add(segment);
         }
         if (!segments.isEmpty()) {
             lastSequence = Math.max(lastSequence, segments.get(segments.size() - 1).baseSequence - 1);

@@ -34,6 +34,12 @@ import java.util.Map;
  * "a change to the file size ... would require a metadata flush"), so the extension becomes durable
  * with the first data written into it, and before that nothing in it is acknowledged.
  *
+ * <p><b>Descriptors.</b> Only the segment being appended to keeps a write descriptor: a sealed one
+ * gives it up once its cut is fsynced ({@link #releaseWriteHandle}), and segments opened sealed
+ * (recovered, compacted) never hold one past their opening. Read descriptors open on the first read
+ * and are shared by every store of the process under the {@link ReadChannels} budget, so a store of
+ * any size holds a bounded number of files open.
+ *
  * <p><b>Threads.</b> Appends and deletions are made by the store under its lock. Readers on any
  * thread use {@link #durableBytes} as the end of readable data, the index and the deleted set
  * (both safe to read without the lock), and a read channel of their own: an interrupted reader
@@ -56,11 +62,16 @@ final class LogSegment implements BatchTarget {
 
     final long baseSequence;
     final Path path;
-    /** Owns the descriptor; its {@link RandomAccessFile#setLength} extends sparsely (ftruncate). */
-    private final RandomAccessFile file;
+    /**
+     * Owns the write descriptor; its {@link RandomAccessFile#setLength} extends sparsely (ftruncate).
+     * Null once released, or for a segment opened sealed.
+     */
+    private RandomAccessFile file;
     private final FileChannel writeChannel;
     private volatile FileChannel readChannel;
     private volatile boolean dropped;
+    /** Read since the {@link ReadChannels} clock last passed: spared from eviction once. */
+    private volatile boolean referenced;
 
     final SparseIndex index = new SparseIndex();
     final DeletedSet deleted;
@@ -97,11 +108,11 @@ final class LogSegment implements BatchTarget {
         this.baseSequence = baseSequence;
         this.path = path;
         this.file = file;
-        this.writeChannel = file.getChannel();
+        this.writeChannel = file != null ? file.getChannel() : null;
         this.deleted = deleted != null ? deleted : new DeletedSet(baseSequence);
         this.appendPosition = validBytes;
         this.durableBytes = validBytes;
-        this.fileBytes = writeChannel.size();
+        this.fileBytes = writeChannel != null ? writeChannel.size() : Files.size(path);
     }
 
     static String fileName(long baseSequence) {
@@ -121,7 +132,18 @@ final class LogSegment implements BatchTarget {
         return open(path, baseSequence, validBytes, null);
     }
 
-    /** Opens a segment file sharing an existing deleted set (a compacted segment replacing its original). */
+    /**
+     * Opens a sealed segment file, which is never written, sharing an existing deleted set (a compacted
+     * segment replacing its original): no descriptor stays open until it is read.
+     */
+    static LogSegment openSealed(Path path, long baseSequence, long validBytes, DeletedSet deleted) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new java.nio.file.NoSuchFileException(path.toString());
+        }
+        return new LogSegment(baseSequence, path, null, validBytes, deleted);
+    }
+
+    /** Opens a segment file to recover it (it may be cut) and, if it is the newest, append to it. */
     static LogSegment open(Path path, long baseSequence, long validBytes, DeletedSet deleted) throws IOException {
         if (!Files.isRegularFile(path)) {
             throw new java.nio.file.NoSuchFileException(path.toString());
@@ -135,9 +157,31 @@ final class LogSegment implements BatchTarget {
         }
     }
 
+    /** The write channel: closed once {@link #releaseWriteHandle released}, null if opened sealed. */
     @Override
     public FileChannel writeChannel() {
         return writeChannel;
+    }
+
+    /**
+     * Closes the write descriptor of a sealed segment, whose data and cut the caller has fsynced:
+     * nothing is written to it any more. Writer thread, or the opener before the writer starts.
+     */
+    void releaseWriteHandle() {
+        RandomAccessFile f = file;
+        if (f != null) {
+            file = null;
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // everything written was fsynced before: nothing to lose
+            }
+        }
+    }
+
+    /** Whether the segment still holds a write descriptor. */
+    boolean holdsWriteHandle() {
+        return file != null;
     }
 
     @Override
@@ -168,7 +212,7 @@ final class LogSegment implements BatchTarget {
      * @return whether the file changed
      */
     boolean trimTo(long dataEnd) throws IOException {
-        if (fileBytes <= dataEnd) {
+        if (fileBytes <= dataEnd || file == null) {
             return false;
         }
         writeChannel.truncate(dataEnd);
@@ -266,20 +310,29 @@ final class LogSegment implements BatchTarget {
 
     /** Reads at {@code position} into {@code dst}; reopens the read channel if an interrupt closed it. */
     int read(ByteBuffer dst, long position) throws IOException {
-        for (int attempt = 0; ; attempt++) {
+        if (!referenced) {
+            referenced = true;
+        }
+        int closedUnderUs = 0;
+        while (true) {
             FileChannel ch = readChannel();
             try {
                 return ch.read(dst, position);
             } catch (ClosedByInterruptException e) {
                 throw e;
             } catch (ClosedChannelException e) {
-                if (dropped || attempt > 2) {
+                if (dropped) {
                     throw e;
                 }
-                // Closed by another reader's interrupt: reopen and try again.
+                // Evicted by the descriptor budget (the field no longer holds it): reopen, however
+                // often. Closed by another reader's interrupt (the field still does): reopen a few times.
                 synchronized (this) {
                     if (readChannel == ch) {
                         readChannel = null;
+                        ReadChannels.closed(this);
+                        if (++closedUnderUs > 2) {
+                            throw e;
+                        }
                     }
                 }
             }
@@ -297,10 +350,41 @@ final class LogSegment implements BatchTarget {
             }
             ch = readChannel;
             if (ch == null || !ch.isOpen()) {
+                if (ch != null) {
+                    ReadChannels.closed(this); // closed by an interrupt
+                }
+                readChannel = null;
                 ch = FileChannel.open(path, StandardOpenOption.READ);
                 readChannel = ch;
+                ReadChannels.opened(this);
+            } else {
+                return ch;
             }
-            return ch;
+        }
+        ReadChannels.trim(this); // never under this segment's monitor: eviction takes other segments'
+        return ch;
+    }
+
+    boolean hasReadChannel() {
+        return readChannel != null;
+    }
+
+    /** Returns whether the segment was read since the last call, and clears it. */
+    boolean clearReferenced() {
+        boolean was = referenced;
+        if (was) {
+            referenced = false;
+        }
+        return was;
+    }
+
+    /** Closes the read channel to keep within the budget; the next read reopens it. */
+    synchronized void evictReadChannel() {
+        FileChannel ch = readChannel;
+        if (ch != null) {
+            readChannel = null;
+            closeQuietly(ch);
+            ReadChannels.closed(this);
         }
     }
 
@@ -308,10 +392,15 @@ final class LogSegment implements BatchTarget {
     void close() {
         synchronized (this) {
             dropped = true;
-            closeQuietly(readChannel);
-            readChannel = null;
+            FileChannel ch = readChannel;
+            if (ch != null) {
+                readChannel = null;
+                closeQuietly(ch);
+                ReadChannels.closed(this);
+            }
         }
         closeQuietly(writeChannel);
+        releaseWriteHandle();
     }
 
     /** Closes and deletes the file. */
