@@ -133,6 +133,9 @@ class CrashRecoveryTest {
             if (maxMessages > 0) {
                 assertTrue(state.messages() <= maxMessages, "round " + round + ": " + state.messages() + " messages");
             }
+            if (state.lostMessages() != 0) {
+                reportLoss(store, state, durable, durableRanges, deleted, maybeDeleted, round);
+            }
             assertEquals(0, state.lostMessages(), "round " + round + ": a SIGKILL must never look like damage");
             assertTrue(state.lastSequence() >= durable,
                     "round " + round + ": last " + state.lastSequence() + " < durable " + durable);
@@ -164,6 +167,43 @@ class CrashRecoveryTest {
             }
             return checked;
         }
+    }
+
+    /**
+     * Before failing on a loss report: which sequences recovery found missing, whether the writer had
+     * reported them durable or was deleting them, where they are on disk; and a copy of the store
+     * and the writer's log under target/, for a post-mortem of a failure that may not repeat.
+     */
+    private void reportLoss(FileStore store, StoreState state, long durable, List<long[]> durableRanges,
+                            Set<Long> deleted, Set<Long> maybeDeleted, int round) throws Exception {
+        StringBuilder sb = new StringBuilder("round " + round + ": recovery reports " + state.lostMessages()
+                + " lost; durable up to " + durable + ", first " + state.firstSequence() + ", last "
+                + state.lastSequence() + "\n");
+        int shown = 0;
+        for (long seq = Math.max(1, state.firstSequence()); seq <= state.lastSequence() && shown < 20; seq++) {
+            if (store.get(seq) == null && !deleted.contains(seq)) {
+                sb.append("  missing ").append(seq).append(": reported durable ")
+                        .append(reportedDurable(durableRanges, seq)).append(", deletion begun ")
+                        .append(maybeDeleted.contains(seq)).append('\n');
+                shown++;
+            }
+        }
+        sb.append("  the last durable ranges:");
+        for (int i = Math.max(0, durableRanges.size() - 5); i < durableRanges.size(); i++) {
+            sb.append(' ').append(durableRanges.get(i)[0]).append("..").append(durableRanges.get(i)[1]);
+        }
+        System.err.println(sb);
+        Path keep = Path.of("target", "crash-recovery-failure", "round-" + round);
+        java.nio.file.Files.createDirectories(keep);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, keep.resolve(f.getFileName()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        java.nio.file.Files.copy(dir.resolveSibling(dir.getFileName() + ".stderr"), keep.resolve("writer.stderr"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        System.err.println("  store copied to " + keep.toAbsolutePath());
     }
 
     private static boolean reportedDurable(List<long[]> ranges, long seq) {
