@@ -31,6 +31,9 @@ public final class BrokerConfig {
     public boolean tlsVerify;
     public boolean jetStream;
 
+    /** Subject mappings applied to what clients publish; null when there are none. */
+    public volatile io.halyard.core.subject.SubjectMappings mappings;
+
     /** Decides who may connect and with which permissions. */
     public volatile Authenticator authenticator = Authenticator.NONE;
 }

@@ -425,6 +425,7 @@ public final class HalyardServer {
         c.tlsVerify = o.tls != null && o.tls.verify;
         c.jetStream = o.jetStream;
         c.authenticator = authenticator(o);
+        c.mappings = o.mappings.isEmpty() ? null : io.halyard.core.subject.SubjectMappings.of(o.mappings);
         return c;
     }
 

@@ -153,6 +153,7 @@ public final class Reload {
         target.authTimeoutNanos = fresh.authTimeoutNanos;
         fresh.authenticator.keepVerifiedSecrets(target.authenticator);
         target.authenticator = fresh.authenticator;
+        target.mappings = fresh.mappings;
     }
 
     /**
@@ -188,6 +189,7 @@ public final class Reload {
             out.add("authorization");
         }
         changed(out, "authorization timeout", old.authTimeout, next.authTimeout);
+        changed(out, "mappings", old.mappings, next.mappings);
         changed(out, "max_payload", old.maxPayload, next.maxPayload);
         changed(out, "max_control_line", old.maxControlLine, next.maxControlLine);
         changed(out, "max_connections", old.maxConnections, next.maxConnections);

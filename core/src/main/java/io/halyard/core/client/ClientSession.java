@@ -396,6 +396,10 @@ public final class ClientSession implements ParserListener {
             // nats-server tells a pedantic client, and then routes the message anyway.
             writeError(ProtocolError.INVALID_PUBLISH_SUBJECT.text());
         }
+        io.halyard.core.subject.SubjectMappings mappings = config.mappings;
+        if (mappings != null && !applyMapping(frame, mappings)) {
+            return;
+        }
         if (permissions != null
                 && !permissions.canPublish(frame.line(), frame.subjectOffset(), frame.subjectLength())) {
             writeError(ProtocolError.publishViolation(frame.subject()));
@@ -409,6 +413,37 @@ public final class ClientSession implements ParserListener {
             sendNoResponders(frame);
         }
         maybeStall();
+    }
+
+    /**
+     * Rewrites the frame's subject when a subject mapping applies (as nats-server, before the publish
+     * permission check, which then sees the mapped subject). False when the mapping sends the
+     * message nowhere: it is dropped, and a request gets no-responders.
+     */
+    private boolean applyMapping(PublishFrame frame, io.halyard.core.subject.SubjectMappings mappings) {
+        // One char per byte, so that a subject's bytes come back unchanged in the mapped one.
+        String subject = new String(frame.line(), frame.subjectOffset(), frame.subjectLength(),
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        String mapped = mappings.map(subject);
+        if (mapped == subject) {
+            return true;
+        }
+        if (mapped == null) {
+            if (noResponders && frame.hasReply()) {
+                sendNoResponders(frame);
+            }
+            return false;
+        }
+        int subjectLength = mapped.length();
+        int replyLength = frame.replyLength();
+        byte[] line = new byte[subjectLength + replyLength];
+        for (int i = 0; i < subjectLength; i++) {
+            line[i] = (byte) mapped.charAt(i);
+        }
+        System.arraycopy(frame.line(), frame.replyOffset(), line, subjectLength, replyLength);
+        frame.set(line, 0, subjectLength, subjectLength, replyLength, frame.headerLength(), frame.message(),
+                frame.messageIndex(), frame.messageLength());
+        return true;
     }
 
     @Override

@@ -169,8 +169,6 @@ public final class StreamConfigRules {
         }
         try {
             SubjectTransform.of(r.source(), r.destination());
-        } catch (SubjectTransform.Unsupported e) {
-            throw invalid("stream configuration for republish to '" + r.destination() + "': " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw invalid("stream configuration for republish with transform from '" + r.source() + "' to '"
                     + r.destination() + "' not valid");

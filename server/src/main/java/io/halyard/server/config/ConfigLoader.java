@@ -127,6 +127,10 @@ public final class ConfigLoader {
             case "halyard":
                 halyard(f);
                 break;
+            case "mappings":
+            case "maps":
+                mappings(f);
+                break;
             default:
                 accountsPresent |= f.name().equals("accounts");
                 unsupportedOrUnknown(f, RecognisedOptions.TOP_LEVEL, options.warnings);
@@ -327,6 +331,100 @@ public final class ConfigLoader {
         }
         options.webSocket = ws;
         webSocket = f;
+    }
+
+    /**
+     * nats-server's {@code mappings} (or {@code maps}) block: each key a source subject, each value a
+     * destination subject, one destination {@code {destination, weight, cluster}} or a list of them;
+     * weights are integers or strings with an optional {@code %}. The whole set is checked here, so
+     * that a bad mapping stops the start or the reload with its position.
+     */
+    private void mappings(ConfField f) {
+        java.util.LinkedHashMap<String, List<io.halyard.core.subject.SubjectMappings.Destination>> out =
+                new java.util.LinkedHashMap<>();
+        for (ConfEntry e : f.map().entries()) {
+            ConfField g = new ConfField(f.path(), e);
+            String source = g.key();
+            List<io.halyard.core.subject.SubjectMappings.Destination> dests = new ArrayList<>();
+            ConfValue v = g.value();
+            if (v.is(ConfValue.Kind.STRING)) {
+                dests.add(new io.halyard.core.subject.SubjectMappings.Destination(v.asString(), 100));
+            } else if (v.is(ConfValue.Kind.ARRAY)) {
+                for (ConfValue item : v.asList()) {
+                    mapDestination(g, item, dests);
+                }
+            } else if (v.is(ConfValue.Kind.MAP)) {
+                mapDestination(g, v, dests);
+            } else {
+                throw g.fail("unknown type " + v.kind().label() + " for mapping destination");
+            }
+            out.put(source, dests);
+            try {
+                io.halyard.core.subject.SubjectMappings.of(java.util.Map.of(source, dests));
+            } catch (IllegalArgumentException ex) {
+                throw g.fail(ex.getMessage());
+            }
+        }
+        options.mappings = out;
+    }
+
+    /** One {@code {destination, weight, cluster}} entry; cluster-scoped ones are warned about and left out. */
+    private void mapDestination(ConfField g, ConfValue item, List<io.halyard.core.subject.SubjectMappings.Destination> dests) {
+        if (!item.is(ConfValue.Kind.MAP)) {
+            throw g.fail("expected an entry for the mapping destination");
+        }
+        String subject = null;
+        Integer weight = null;
+        String cluster = null;
+        for (ConfEntry de : item.asMap().entries()) {
+            ConfField d = new ConfField(g.path(), de);
+            switch (d.name()) {
+                case "dest":
+                case "destination":
+                    subject = d.string();
+                    break;
+                case "weight": {
+                    ConfValue w = d.value();
+                    long n;
+                    if (w.is(ConfValue.Kind.INTEGER)) {
+                        n = w.asLong();
+                    } else if (w.is(ConfValue.Kind.STRING)) {
+                        String text = w.asString().endsWith("%")
+                                ? w.asString().substring(0, w.asString().length() - 1) : w.asString();
+                        try {
+                            n = Long.parseLong(text);
+                        } catch (NumberFormatException ex) {
+                            throw d.fail("invalid weight \"" + text + "\" for mapping destination");
+                        }
+                    } else {
+                        throw d.fail("unknown entry type for weight of " + w.describe());
+                    }
+                    if (n < 0 || n > 100) {
+                        throw d.fail("invalid weight " + n + " for mapping destination");
+                    }
+                    weight = (int) n;
+                    break;
+                }
+                case "cluster":
+                    cluster = d.string();
+                    break;
+                default:
+                    throw d.fail("unknown field \"" + de.key() + "\" for mapping destination");
+            }
+        }
+        if (weight == null) {
+            throw g.fail("missing weight for mapping destination \"" + subject + "\"");
+        }
+        if (subject == null) {
+            throw g.fail("missing destination for mapping \"" + g.key() + "\"");
+        }
+        if (cluster != null && !cluster.isEmpty()) {
+            // nats-server uses these only on a server of that cluster; Halyard has no clusters yet.
+            options.warnings.add(g.keyPosition() + ": mapping destination \"" + subject + "\" for cluster \""
+                    + cluster + "\" ignored: Halyard does not run in a cluster");
+            return;
+        }
+        dests.add(new io.halyard.core.subject.SubjectMappings.Destination(subject, weight));
     }
 
     /** A {@code tls { }} block (client listener or websocket). */

@@ -17,7 +17,7 @@ final class RecognisedOptions {
 
     /** Top-level options. */
     static final Set<String> TOP_LEVEL = Set.of(
-            "client_advertise", "logtime_utc", "mappings", "maps", "disable_sublist_cache",
+            "client_advertise", "logtime_utc", "disable_sublist_cache",
             "no_sublist_cache", "accounts", "default_sentinel", "https", "https_port", "http_base_path",
             "cluster", "gateway", "leaf", "leafnodes", "logfile_size_limit", "log_size_limit",
             "logfile_max_num", "log_max_num", "syslog", "remote_syslog", "prof_port", "prof_block_rate",

@@ -59,6 +59,12 @@ public final class ServerOptions {
     public Permissions defaultPermissions;
     /** {@code no_auth_user}: the user a client without credentials is taken to be. */
     public String noAuthUser;
+    /**
+     * The {@code mappings} block: source subject to its destinations, in configuration order; empty
+     * when there is none. Checked when loaded (SubjectMappings.of).
+     */
+    public java.util.LinkedHashMap<String, java.util.List<io.halyard.core.subject.SubjectMappings.Destination>> mappings =
+            new java.util.LinkedHashMap<>();
 
     // --- TLS ------------------------------------------------------------------------------------
     public Tls tls;

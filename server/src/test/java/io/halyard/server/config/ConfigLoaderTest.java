@@ -1,5 +1,7 @@
 package io.halyard.server.config;
 
+import io.halyard.core.subject.SubjectMappings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -27,6 +29,52 @@ class ConfigLoaderTest {
 
     static String error(String text) {
         return assertThrows(ConfigException.class, () -> load(text)).getMessage();
+    }
+
+    @Nested
+    class Mappings {
+
+        @Test
+        void shouldReadEveryFormInOrder() {
+            ServerOptions o = load("""
+                    mappings {
+                      a: b
+                      "c.*": {destination: "d.$1", weight: 100}
+                      e: [ {dest: f, weight: "30%"}, {destination: g, weight: 70} ]
+                      h: [ {destination: i, weight: 50, cluster: east} ]
+                    }
+                    """);
+            assertEquals(List.of("a", "c.*", "e", "h"), List.copyOf(o.mappings.keySet()));
+            assertEquals(List.of(new SubjectMappings.Destination("b", 100)), o.mappings.get("a"));
+            assertEquals(List.of(new SubjectMappings.Destination("d.$1", 100)), o.mappings.get("c.*"));
+            assertEquals(List.of(new SubjectMappings.Destination("f", 30), new SubjectMappings.Destination("g", 70)),
+                    o.mappings.get("e"));
+            assertEquals(List.of(), o.mappings.get("h"), "cluster-scoped destinations are left out");
+            assertTrue(o.warnings.stream().anyMatch(w -> w.contains("cluster \"east\" ignored")), o.warnings.toString());
+            assertTrue(o.warnings.stream().noneMatch(w -> w.contains("mappings")), o.warnings.toString());
+            assertEquals(List.of("b"), List.copyOf(load("maps { a: b }").mappings.keySet()).stream()
+                    .map(k -> load("maps { a: b }").mappings.get(k).get(0).subject()).toList());
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+                "'mappings { \"a..b\": c }' | subject \"a..b\" is not a valid subject",
+                "'mappings { \"a.*\": \"b.$2\" }' | wildcard index out of range in $2",
+                "'mappings { \"a.*\": \"b.{{nope(1)}}\" }' | unknown function in {{nope(1)}}",
+                "'mappings { a: [ {destination: b, weight: 60}, {destination: c, weight: 50} ] }' | total weight needs to be <= 100",
+                "'mappings { a: [ {destination: b, weight: 10}, {destination: b, weight: 10} ] }' | duplicate entry for \"b\"",
+                "'mappings { a: [ {destination: b, weight: 101} ] }' | invalid weight 101 for mapping destination",
+                "'mappings { a: [ {destination: b, weight: \"x%\"} ] }' | invalid weight \"x\" for mapping destination",
+                "'mappings { a: [ {destination: b} ] }' | missing weight for mapping destination \"b\"",
+                "'mappings { a: [ {destination: b, weight: 1, color: red} ] }' | unknown field \"color\" for mapping destination",
+                "'mappings { a: [ b ] }' | expected an entry for the mapping destination",
+                "'mappings { a: 5 }' | for mapping destination",
+        })
+        void shouldRefuseBadMappingsWithTheirPosition(String text, String reason) {
+            String message = error(text);
+            assertTrue(message.contains(reason), message);
+            assertTrue(message.startsWith("<string>:1:"), message);
+        }
     }
 
     @Nested

@@ -108,8 +108,23 @@ class RePublishTest extends JetStreamTestBase {
                 Republish.builder().source("orders.>").destination("copy.*").build()));
         assertEquals("stream configuration for republish with transform from 'orders.*' to 'copy.$2' not valid", error(
                 Republish.builder().source("orders.*").destination("copy.$2").build()));
-        String unsupported = error(Republish.builder().source("orders.*").destination("p.{{partition(3,1)}}").build());
-        assertTrue(unsupported.contains("partition") && unsupported.contains("not supported"), unsupported);
+        assertEquals("stream configuration for republish with transform from 'orders.*' to 'p.{{nope(1)}}' not valid",
+                error(Republish.builder().source("orders.*").destination("p.{{nope(1)}}").build()));
+    }
+
+    @Test
+    void shouldRepublishThroughMappingFunctions() throws Exception {
+        jsm.addStream(StreamConfiguration.builder().name("PARTS").subjects("parts.*").storageType(StorageType.Memory)
+                .republish(Republish.builder().source("parts.*").destination("shard.{{partition(3,1)}}.{{left(1,2)}}")
+                        .build())
+                .build());
+        Subscription shards = nc.subscribe("shard.>");
+        nc.flush(Duration.ofSeconds(2));
+        js.publish("parts.foo", "x".getBytes(StandardCharsets.UTF_8));
+        js.publish("parts.bar", "y".getBytes(StandardCharsets.UTF_8));
+        // FNV-1a("foo") % 3 = 0, FNV-1a("bar") % 3 = 2, as nats-server partitions them.
+        assertEquals("shard.0.fo", shards.nextMessage(Duration.ofSeconds(2)).getSubject());
+        assertEquals("shard.2.ba", shards.nextMessage(Duration.ofSeconds(2)).getSubject());
     }
 
     /** The 10052 description a stream with {@code republish} on orders.> is refused with. */
