@@ -201,6 +201,36 @@ class ReloadTest {
     }
 
     @Test
+    void shouldApplyReloadedMappingsToTheNextPublishOfAConnectionAlreadyThere() throws Exception {
+        start("mappings { in: out.a }\n");
+        try (Connection nc = Nats.connect(new Options.Builder().server(url()).maxReconnects(0).build())) {
+            Subscription a = nc.subscribe("out.a");
+            Subscription b = nc.subscribe("out.b");
+            nc.flush(Duration.ofSeconds(2));
+            nc.publish("in", "1".getBytes(StandardCharsets.UTF_8));
+            assertEquals("out.a", a.nextMessage(Duration.ofSeconds(2)).getSubject());
+
+            rewrite("mappings { in: out.b }\n");
+            assertTrue(reload.reload(), logged(Level.SEVERE));
+            nc.publish("in", "2".getBytes(StandardCharsets.UTF_8));
+            assertEquals("out.b", b.nextMessage(Duration.ofSeconds(2)).getSubject());
+            assertNull(a.nextMessage(Duration.ofMillis(200)));
+
+            rewrite("# no mappings\n");
+            assertTrue(reload.reload(), logged(Level.SEVERE));
+            Subscription in = nc.subscribe("in");
+            nc.flush(Duration.ofSeconds(2));
+            nc.publish("in", "3".getBytes(StandardCharsets.UTF_8));
+            assertEquals("in", in.nextMessage(Duration.ofSeconds(2)).getSubject());
+        }
+        assertTrue(logged(Level.INFO).contains("Reloaded: mappings"), logged(Level.INFO));
+
+        rewrite("mappings { in: \"out.$1\" }\n");
+        assertFalse(reload.reload(), "a bad mapping keeps the ones in force");
+        assertTrue(logged(Level.SEVERE).contains("wildcard index out of range"), logged(Level.SEVERE));
+    }
+
+    @Test
     void shouldLayTheFlagsOverTheReloadedFileAsAtStart() throws Exception {
         start("max_payload: 1000\n", "--user", "flaguser", "--pass", "flagpass");
 
