@@ -60,6 +60,29 @@ public final class ApiErrors {
         return new ApiError(400, 10156, "stream transform: " + err);
     }
 
+    /** JSSourceDuplicateDetected. */
+    public static final ApiError SOURCE_DUPLICATE = new ApiError(400, 10140, "duplicate source configuration detected");
+    /** JSSourceInvalidStreamName. */
+    public static final ApiError SOURCE_INVALID_NAME = new ApiError(400, 10141, "sourced stream name is invalid");
+    /** JSSourceMultipleFiltersNotAllowed. */
+    public static final ApiError SOURCE_FILTER_AND_TRANSFORMS = new ApiError(400, 10144,
+            "source with multiple subject transforms cannot also have a single subject filter");
+    /** JSSourceOverlappingSubjectFilters. */
+    public static final ApiError SOURCE_OVERLAPPING_FILTERS = new ApiError(400, 10147, "source filters can not overlap");
+    /** JSSourceMaxMessageSizeTooBigErr. */
+    public static final ApiError SOURCE_MAX_MSG_SIZE = new ApiError(400, 10046,
+            "stream source must have max message size >= target");
+
+    /** JSSourceInvalidSubjectFilter. */
+    public static ApiError sourceInvalidFilter(String err) {
+        return new ApiError(400, 10145, "source transform source: " + err);
+    }
+
+    /** JSSourceInvalidTransformDestination. */
+    public static ApiError sourceInvalidTransform(String err) {
+        return new ApiError(400, 10146, "source transform: " + err);
+    }
+
     public static ApiError invalidConfig(String err) {
         return new ApiError(500, 10052, err);
     }

@@ -229,7 +229,8 @@ final class ConsumerConfigRules {
                 }
             }
         }
-        for (String f : c.filters()) {
+        for (String f : stream.sources.isEmpty() ? c.filters() : List.<String>of()) {
+            // A stream with sources stores whatever subjects they bring: any filter may select some.
             boolean subset = false;
             for (String s : stream.subjects) {
                 if (Subjects.overlaps(f, s)) {

@@ -206,6 +206,9 @@ public final class JetStream implements AutoCloseable {
                     LOG.log(System.Logger.Level.ERROR, "Stream {0} not restored, its files are left as they are: {1}", name, e.getMessage());
                 }
             }
+            for (Stream s : streams.values()) {
+                startSources(s); // once every stream is open, so that origins are there to attach
+            }
             measureUsage();
             executor.scheduleWithFixedDelay(this::housekeeping, 1, 1, TimeUnit.SECONDS);
             consumers.start(executor);
@@ -360,7 +363,38 @@ public final class JetStream implements AutoCloseable {
         }
         streams.put(config.name, stream);
         stream.start();
+        startSources(stream);
+        streamAppeared(stream);
         return stream;
+    }
+
+    /** Starts copying a stream's sources, if it has any. On the JetStream thread. */
+    private void startSources(Stream stream) {
+        if (stream.config().sources.isEmpty()) {
+            return;
+        }
+        StreamSources sources = new StreamSources(this, stream, executor,
+                stream.config().isMemory() ? null : streamsDirectory.resolve(stream.name()));
+        stream.sources(sources);
+        sources.start();
+    }
+
+    private void stopSources(Stream stream) {
+        StreamSources sources = stream.sources();
+        if (sources != null) {
+            sources.stop();
+            stream.sources(null);
+        }
+    }
+
+    /** Sources of other streams waiting for a stream of this name attach to it. */
+    private void streamAppeared(Stream appeared) {
+        for (Stream s : streams.values()) {
+            StreamSources sources = s.sources();
+            if (sources != null && s != appeared) {
+                sources.streamAppeared(appeared);
+            }
+        }
     }
 
     /** Applies a normalised config to an existing stream, after nats-server's update rules. */
@@ -383,7 +417,13 @@ public final class JetStream implements AutoCloseable {
                 throw new ApiException(ApiErrors.streamUpdate("cannot write the stream configuration: " + e.getMessage()));
             }
         }
+        boolean sourcesChanged = !stream.config().toJson().path("sources").equals(next.toJson().path("sources"));
         stream.update(next);
+        if (sourcesChanged) {
+            // New sources resume from the copies already stored, as after a restart.
+            stopSources(stream);
+            startSources(stream);
+        }
         return stream;
     }
 
@@ -394,6 +434,13 @@ public final class JetStream implements AutoCloseable {
             return false;
         }
         consumers.streamDeleted(name);
+        stopSources(stream);
+        for (Stream s : streams.values()) {
+            StreamSources sources = s.sources();
+            if (sources != null) {
+                sources.streamGone(name);
+            }
+        }
         stream.close();
         Path dir = streamsDirectory.resolve(name);
         if (Files.exists(dir)) {
@@ -483,6 +530,10 @@ public final class JetStream implements AutoCloseable {
                     s.store().expire();
                 }
                 s.expireByTtl(now);
+                StreamSources sources = s.sources();
+                if (sources != null) {
+                    sources.savePositions();
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "Expiring messages of stream " + s.name() + " failed", e);
             }
@@ -501,6 +552,22 @@ public final class JetStream implements AutoCloseable {
         closing = true;
         hold.close();
         api.stop();
+        try {
+            executor.submit(() -> {
+                for (Stream s : streams.values()) {
+                    StreamSources sources = s.sources();
+                    if (sources != null) {
+                        sources.savePositions();
+                        sources.stop();
+                    }
+                }
+            }).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "Stopping stream sources on close failed", e);
+        }
         try {
             executor.submit(consumers::close).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -107,6 +107,37 @@ public final class NatsHeaders {
         return out;
     }
 
+    /**
+     * {@code block} without the header lines whose name {@code drop} accepts (names as written); the
+     * status line and every other line are kept byte for byte. Returns {@code block} itself when
+     * nothing is dropped, null for null.
+     */
+    public static byte[] without(byte[] block, java.util.function.Predicate<String> drop) {
+        if (block == null || block.length < PREFIX.length || !startsWith(block, 0, PREFIX)) {
+            return block;
+        }
+        int end = block.length;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(end);
+        int first = nextLine(block, 0, end);
+        out.write(block, 0, first);
+        boolean dropped = false;
+        for (int at = first; at < end; ) {
+            int next = nextLine(block, at, end);
+            int lineEnd = lineEnd(block, at, end);
+            int colon = at;
+            while (colon < lineEnd && block[colon] != ':') {
+                colon++;
+            }
+            if (colon < lineEnd && drop.test(new String(block, at, colon - at, StandardCharsets.UTF_8).trim())) {
+                dropped = true;
+            } else {
+                out.write(block, at, next - at);
+            }
+            at = next;
+        }
+        return dropped ? out.toByteArray() : block;
+    }
+
     private static void appendPairs(StringBuilder sb, String[] namesAndValues) {
         if ((namesAndValues.length & 1) != 0) {
             throw new IllegalArgumentException("names and values must come in pairs");

@@ -122,6 +122,17 @@ public final class Stream {
     }
 
     /** The messages. Reads see durable messages only; consumers must not append. */
+    /** The copying of this stream's {@code sources}, or null when it has none. */
+    private volatile StreamSources sources;
+
+    StreamSources sources() {
+        return sources;
+    }
+
+    void sources(StreamSources s) {
+        sources = s;
+    }
+
     public StreamStore store() {
         return store;
     }
@@ -261,15 +272,40 @@ public final class Stream {
                 subject = stored;
             }
         }
+        storeChecked(subject, reply, headers, payload, inline, null);
+    }
+
+    /** Why the last append under {@link #publishLock} was refused, or null. */
+    private ApiError lastRejection;
+
+    /**
+     * Appends a message copied from a source ({@link StreamSources}): the checks and limits of a
+     * publish without a reply, and not the stream's own subject transform (nats-server applies that to
+     * what the stream captures only). On the JetStream thread.
+     *
+     * @param why its first element is set to the error of a refusal, or null
+     * @return the sequence; 0 for a duplicate ({@code Nats-Msg-Id}) or a refusal; -1 once the stream
+     *         is closed
+     */
+    long storeSourced(String subject, byte[] headers, ByteBuffer payload, ApiError[] why) {
+        return storeChecked(subject, null, headers, payload, false, why);
+    }
+
+    private long storeChecked(String subject, String reply, byte[] headers, ByteBuffer payload, boolean inline,
+                              ApiError[] why) {
         long sequence;
         String rollup = null;
         publishLock.lock();
         try {
             if (closed) {
-                return;
+                return -1;
             }
             StreamConfig c = config;
+            lastRejection = null;
             sequence = checkAndAppend(c, subject, reply, headers, payload, inline);
+            if (why != null) {
+                why[0] = lastRejection;
+            }
             if (sequence > 0 && headers != null && (rollup = NatsHeaders.get(headers, ROLLUP)) != null && rollup.isEmpty()) {
                 rollup = null;
             }
@@ -277,7 +313,7 @@ public final class Stream {
             publishLock.unlock();
         }
         if (sequence <= 0 && reply == null) {
-            return;
+            return sequence;
         }
         if (rollup != null) {
             // A rollup purges what it replaces; the purge waits for the disk, so not on an event loop.
@@ -292,13 +328,14 @@ public final class Stream {
                 }
                 onDurable(store.durableSequence());
             });
-            return;
+            return sequence;
         }
         if (inline) {
             onDurable(store.durableSequence());
         } else {
             deferred.execute(() -> onDurable(store.durableSequence()));
         }
+        return sequence;
     }
 
     /** The checks of nats-server's processJetStreamMsg, in its order; returns the sequence, or 0 when answered. */
@@ -456,6 +493,7 @@ public final class Stream {
     }
 
     private long reject(String reply, ApiError error, boolean inline) {
+        lastRejection = error;
         if (reply != null) {
             StringBuilder json = new StringBuilder(128).append("{\"error\":").append(error.toJson()).append(",\"stream\":");
             ApiJson.quote(json, config.name);

@@ -58,7 +58,75 @@ public final class StreamConfig {
     /** Fields of nats-server's config Halyard does not implement, when present and not null. */
     public final List<String> unsupported = new ArrayList<>();
 
-    private static final String[] UNSUPPORTED = {"mirror", "sources"};
+    /** nats-server's {@code sources}: other streams of the server whose messages this one copies. */
+    public final List<Source> sources = new ArrayList<>();
+
+    private static final String[] UNSUPPORTED = {"mirror"};
+
+    /**
+     * nats-server's {@code StreamSource}: the stream {@code name}, where to start when nothing was
+     * copied from it yet ({@code optStartSeq}, or {@code optStartTime} as given, RFC 3339), and which
+     * of its messages to copy under which subjects: a {@code filterSubject}, or {@code transforms}
+     * (each a filter and a destination). {@code external} (another domain or account) is kept as
+     * given so that the config can be refused with its name.
+     */
+    public record Source(String name, long optStartSeq, String optStartTime, String filterSubject,
+                         List<Transform> transforms, JsonNode external, JsonNode consumer) {
+        /**
+         * nats-server's index name: the stream, then the filters and the destinations (each joined by
+         * a form feed, {@code >} for none): what tells two sources of one stream apart, and what the
+         * {@code Nats-Stream-Source} header of a copied message names.
+         */
+        public String indexName() {
+            String filters;
+            String destinations;
+            if (transforms.isEmpty()) {
+                filters = filterSubject.isEmpty() ? ">" : filterSubject;
+                destinations = ">";
+            } else {
+                StringBuilder f = new StringBuilder();
+                StringBuilder d = new StringBuilder();
+                for (Transform t : transforms) {
+                    if (f.length() > 0) {
+                        f.append('\f');
+                        d.append('\f');
+                    }
+                    f.append(t.source().isEmpty() ? ">" : t.source());
+                    d.append(t.destination().isEmpty() ? ">" : t.destination());
+                }
+                filters = f.toString();
+                destinations = d.toString();
+            }
+            return name + " " + filters + " " + destinations;
+        }
+
+        ObjectNode toJson() {
+            ObjectNode j = ApiJson.object();
+            j.put("name", name);
+            if (optStartSeq != 0) {
+                j.put("opt_start_seq", optStartSeq);
+            }
+            if (optStartTime != null) {
+                j.put("opt_start_time", optStartTime);
+            }
+            if (!filterSubject.isEmpty()) {
+                j.put("filter_subject", filterSubject);
+            }
+            if (!transforms.isEmpty()) {
+                ArrayNode a = j.putArray("subject_transforms");
+                for (Transform t : transforms) {
+                    a.addObject().put("src", t.source()).put("dest", t.destination());
+                }
+            }
+            if (external != null) {
+                j.set("external", external.deepCopy());
+            }
+            if (consumer != null) {
+                j.set("consumer", consumer.deepCopy());
+            }
+            return j;
+        }
+    }
 
     /** nats-server's {@code SubjectTransformConfig}: {@code src} (empty: all) to {@code dest}. */
     public record Transform(String source, String destination) {
@@ -147,6 +215,22 @@ public final class StreamConfig {
             c.rePublish = new RePublish(ConfigFields.text(r, "RePublish", "src", ""),
                     ConfigFields.text(r, "RePublish", "dest", ""), ConfigFields.bool(r, "RePublish", "headers_only"));
         }
+        JsonNode sources = json.get("sources");
+        if (sources != null && !sources.isNull()) {
+            if (!sources.isArray()) {
+                throw typeError("sources", "[]*server.StreamSource");
+            }
+            for (JsonNode s : sources) {
+                if (s.isNull()) {
+                    c.sources.add(null); // refused by the rules as nats-server does: an invalid name
+                    continue;
+                }
+                if (!s.isObject()) {
+                    throw typeError("sources", "server.StreamSource");
+                }
+                c.sources.add(source((ObjectNode) s));
+            }
+        }
         JsonNode limits = json.get("consumer_limits");
         if (limits != null && limits.isObject()) {
             c.consumerLimits = ((ObjectNode) limits).deepCopy();
@@ -158,6 +242,30 @@ public final class StreamConfig {
             }
         }
         return c;
+    }
+
+    private static Source source(ObjectNode s) {
+        String struct = "StreamSource";
+        List<Transform> transforms = new ArrayList<>();
+        JsonNode ts = s.get("subject_transforms");
+        if (ts != null && !ts.isNull()) {
+            if (!ts.isArray()) {
+                throw ConfigFields.typeError(struct, "subject_transforms", "[]server.SubjectTransformConfig");
+            }
+            for (JsonNode t : ts) {
+                if (!t.isObject()) {
+                    throw ConfigFields.typeError(struct, "subject_transforms", "server.SubjectTransformConfig");
+                }
+                transforms.add(new Transform(ConfigFields.text((ObjectNode) t, "SubjectTransformConfig", "src", ""),
+                        ConfigFields.text((ObjectNode) t, "SubjectTransformConfig", "dest", "")));
+            }
+        }
+        JsonNode external = s.get("external");
+        JsonNode consumer = s.get("consumer");
+        return new Source(ConfigFields.text(s, struct, "name", ""), ConfigFields.number(s, struct, "opt_start_seq"),
+                ConfigFields.text(s, struct, "opt_start_time", null), ConfigFields.text(s, struct, "filter_subject", ""),
+                List.copyOf(transforms), external == null || external.isNull() ? null : external,
+                consumer == null || consumer.isNull() ? null : consumer);
     }
 
     /** The config as nats-server writes it, in its field order and with its omissions. */
@@ -188,6 +296,16 @@ public final class StreamConfig {
         }
         if (duplicateWindowNanos != 0) {
             j.put("duplicate_window", duplicateWindowNanos);
+        }
+        if (!sources.isEmpty()) {
+            ArrayNode a = j.putArray("sources");
+            for (Source src : sources) {
+                if (src == null) {
+                    a.addNull();
+                } else {
+                    a.add(src.toJson());
+                }
+            }
         }
         j.put("compression", compression);
         if (firstSeq != 0) {

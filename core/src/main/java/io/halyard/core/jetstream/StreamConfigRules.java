@@ -119,6 +119,7 @@ public final class StreamConfigRules {
         if (c.mirrorDirect) {
             throw invalid("stream has no mirror but does have mirror direct");
         }
+        checkSources(c);
         checkSubjects(c);
         checkSubjectTransform(c);
         checkRePublish(c);
@@ -175,8 +176,67 @@ public final class StreamConfigRules {
         }
     }
 
+    /**
+     * nats-server's source checks, in its order: a valid stream name, no two sources alike (same
+     * stream, filters and destinations), a filter or transforms but not both, valid transforms whose
+     * filters do not overlap. Halyard sources streams of its own server and account: {@code external}
+     * and {@code consumer} sources are refused, and so is the stream itself.
+     */
+    private static void checkSources(StreamConfig c) {
+        java.util.Set<String> indexNames = new HashSet<>();
+        for (StreamConfig.Source src : c.sources) {
+            if (src == null || !isValidName(src.name())) {
+                throw new ApiException(ApiErrors.SOURCE_INVALID_NAME);
+            }
+            if (!indexNames.add(src.indexName())) {
+                throw new ApiException(ApiErrors.SOURCE_DUPLICATE);
+            }
+            if (!src.filterSubject().isEmpty() && !src.transforms().isEmpty()) {
+                throw new ApiException(ApiErrors.SOURCE_FILTER_AND_TRANSFORMS);
+            }
+            if (!src.filterSubject().isEmpty() && !Subjects.isValidFilter(src.filterSubject())) {
+                throw new ApiException(ApiErrors.sourceInvalidFilter("invalid subject " + src.filterSubject()));
+            }
+            for (StreamConfig.Transform t : src.transforms()) {
+                if (!t.source().isEmpty() && !Subjects.isValidFilter(t.source())) {
+                    throw new ApiException(ApiErrors.sourceInvalidFilter("invalid subject " + t.source()));
+                }
+                if (!t.destination().isEmpty()) {
+                    try {
+                        SubjectTransform.of(t.source(), t.destination());
+                    } catch (IllegalArgumentException e) {
+                        throw new ApiException(ApiErrors.sourceInvalidTransform(e.getMessage()));
+                    }
+                }
+            }
+            List<StreamConfig.Transform> ts = src.transforms();
+            for (int i = 0; i < ts.size(); i++) {
+                for (int j = 0; j < ts.size(); j++) {
+                    String a = ts.get(i).source().isEmpty() ? ">" : ts.get(i).source();
+                    String b = ts.get(j).source().isEmpty() ? ">" : ts.get(j).source();
+                    if (i != j && Subjects.isSubsetOf(a, b)) {
+                        throw new ApiException(ApiErrors.SOURCE_OVERLAPPING_FILTERS);
+                    }
+                }
+            }
+            if (src.external() != null) {
+                throw invalid("stream sources from another domain or account (external) not supported by Halyard yet");
+            }
+            if (src.consumer() != null) {
+                throw invalid("stream sources through a durable consumer not supported by Halyard yet");
+            }
+            if (src.name().equals(c.name)) {
+                throw invalid("stream configuration can not source itself");
+            }
+            if (src.optStartTime() != null) {
+                ApiJson.parseTime(src.optStartTime()); // 10025, as Go's decoder refuses a bad time
+            }
+        }
+    }
+
     private static void checkSubjects(StreamConfig c) {
-        if (c.subjects.isEmpty()) {
+        if (c.subjects.isEmpty() && c.sources.isEmpty()) {
+            // As nats-server: a stream that only sources others captures no subject of its own.
             c.subjects.add(c.name);
         }
         Set<String> seen = new HashSet<>();

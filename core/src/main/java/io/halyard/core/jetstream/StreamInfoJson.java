@@ -31,6 +31,10 @@ final class StreamInfoJson {
         into.set("config", stream.config().toJson());
         into.put("created", ApiJson.time(stream.createdNanos()));
         into.set("state", state(stream.store(), deletedDetails, subjectsFilter, offset, into));
+        StreamSources sources = stream.sources();
+        if (sources != null) {
+            into.set("sources", sources.infoJson());
+        }
         into.put("ts", ApiJson.time(nowNanos));
     }
 

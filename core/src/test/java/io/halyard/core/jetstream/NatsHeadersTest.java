@@ -43,4 +43,15 @@ class NatsHeadersTest {
         assertEquals("NATS/1.0 204 EOB\r\nNats-Num-Pending: 0\r\n\r\n",
                 new String(NatsHeaders.withStatus("204 EOB", "Nats-Num-Pending", "0"), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void shouldDropTheNamedHeadersAndKeepTheRestByteForByte() {
+        byte[] in = block("NATS/1.0\r\nNats-Msg-Id: a\r\nnats-expected-last-sequence: 4\r\nX:  spaced \r\n"
+                + "Nats-Stream-Source: S 1 > > s\r\n\r\n");
+        byte[] out = NatsHeaders.without(in, n -> n.equalsIgnoreCase("Nats-Stream-Source")
+                || n.regionMatches(true, 0, "Nats-Expected-", 0, 14));
+        assertEquals("NATS/1.0\r\nNats-Msg-Id: a\r\nX:  spaced \r\n\r\n", new String(out, StandardCharsets.UTF_8));
+        org.junit.jupiter.api.Assertions.assertSame(in, NatsHeaders.without(in, n -> false), "nothing dropped: the same block");
+        assertNull(NatsHeaders.without(null, n -> true));
+    }
 }
