@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>every publish that received a PubAck is in the stream with its payload (PubAcks follow fsync);
  *   <li>no message whose double ack was answered is delivered again (consumer acks follow the
  *       consumer journal's fsync);
- *   <li>the stream and the consumer are there with their configuration.
+ *   <li>the stream and the consumer are there with their configuration;
+ *   <li>a stream that sources the first catches up to hold each of its messages exactly once.
  * </ul>
  * Un-acked deliveries may come again: that is at-least-once. 6 kills in the normal suite (and 3 with
  * {@code sync_interval}, where acknowledgements follow the write instead of the fsync), 60 with
@@ -52,6 +53,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JetStreamCrashTest {
     private static final String STREAM = "CRASH";
     private static final String CONSUMER = "worker";
+    /** Sources {@link #STREAM}: after every restart it catches up to hold each message exactly once. */
+    private static final String COPY = "CRASH_COPY";
 
     @TempDir
     Path storeDir;
@@ -139,6 +142,8 @@ class JetStreamCrashTest {
 
     private static void create(JetStreamManagement jsm) throws Exception {
         jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects("crash.>").storageType(StorageType.File).build());
+        jsm.addStream(StreamConfiguration.builder().name(COPY).storageType(StorageType.File)
+                .sources(io.nats.client.api.Source.builder().name(STREAM).build()).build());
         jsm.addOrUpdateConsumer(STREAM, ConsumerConfiguration.builder().durable(CONSUMER).ackPolicy(AckPolicy.Explicit)
                 .ackWait(Duration.ofSeconds(30)).maxAckPending(10_000).build());
     }
@@ -160,6 +165,7 @@ class JetStreamCrashTest {
             io.nats.client.api.MessageInfo m = jsm.getMessage(STREAM, seq);
             assertEquals(pubAcked.get(seq), new String(m.getData(), StandardCharsets.UTF_8), "round " + round + " seq " + seq);
         }
+        checkCopy(jsm, round);
         JetStreamSubscription sub = js.subscribe(null, PullSubscribeOptions.bind(STREAM, CONSUMER));
         for (Message m : sub.fetch(500, Duration.ofMillis(300))) {
             long seq = m.metaData().streamSequence();
@@ -169,6 +175,48 @@ class JetStreamCrashTest {
             // Left un-acked: redelivered after ack_wait, which these rounds never reach.
         }
         sub.unsubscribe();
+    }
+
+    /**
+     * The sourcing stream catches up to hold what the origin holds, exactly once and in order: the
+     * same count and last sequence (the origin never deletes), and sampled copies name their own
+     * sequence as the origin sequence, with the origin's payload.
+     */
+    private void checkCopy(JetStreamManagement jsm, int round) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        io.nats.client.api.StreamState origin = jsm.getStreamInfo(STREAM).getStreamState();
+        io.nats.client.api.StreamState copy = jsm.getStreamInfo(COPY).getStreamState();
+        while ((copy.getMsgCount() != origin.getMsgCount() || copy.getLastSequence() != origin.getLastSequence())
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            copy = jsm.getStreamInfo(COPY).getStreamState();
+        }
+        assertEquals(origin.getMsgCount(), copy.getMsgCount(), "round " + round + ": copies of " + origin);
+        assertEquals(origin.getLastSequence(), copy.getLastSequence(), "round " + round + ": last copy");
+        Random r = new Random(round);
+        for (int i = 0; i < 30 && origin.getLastSequence() > 0; i++) {
+            long seq = 1 + (long) (r.nextDouble() * origin.getLastSequence());
+            io.nats.client.api.MessageInfo c = getDurable(jsm, COPY, seq);
+            String[] source = c.getHeaders().getFirst("Nats-Stream-Source").split(" ");
+            assertEquals(seq, Long.parseLong(source[1]), "round " + round + ": copy " + seq + " of " + source[1]);
+            assertEquals(new String(jsm.getMessage(STREAM, seq).getData(), StandardCharsets.UTF_8),
+                    new String(c.getData(), StandardCharsets.UTF_8), "round " + round + " copy " + seq);
+        }
+    }
+
+    /** A copy is counted once appended and readable once durable: retry a moment. */
+    private static io.nats.client.api.MessageInfo getDurable(JetStreamManagement jsm, String stream, long seq)
+            throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return jsm.getMessage(stream, seq);
+            } catch (io.nats.client.JetStreamApiException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
+        }
     }
 
     /** Publishes and consumes for a while, then SIGKILLs the server mid-flight. */
