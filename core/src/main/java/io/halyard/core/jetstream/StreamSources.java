@@ -32,8 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * messages are read from the newest back until every source has been seen, and each source resumes
  * after the origin sequence its newest copy names (so a restart, even after SIGKILL, neither loses
  * nor repeats a durable copy: a copy that was not durable is copied again). Positions are also saved
- * once a second in {@value #POSITIONS_FILE} ({@link #savePositions}), for a source whose copies the
- * target's limits removed. A source with neither starts at {@code opt_start_seq}, at
+ * once a second in {@value #POSITIONS_FILE} ({@link #savePositions}) with the target sequence they
+ * account for, so that only newer copies are read back, and so that a source whose copies the
+ * target's limits removed resumes too. A source with neither starts at {@code opt_start_seq}, at
  * {@code opt_start_time}, or at the origin's first message.
  *
  * <p><b>Flow.</b> Copies run on the JetStream thread in batches of {@value #BATCH}, so API requests
@@ -146,11 +147,13 @@ final class StreamSources {
         long durable = target.store().durableSequence();
         ObjectNode j = ApiJson.object();
         for (Source s : sources) {
-            if (s.copiedAt <= durable && s.copiedNext > 0) {
+            if (s.copiedAt <= durable && s.copiedNext > 0 && s.copiedNext != s.savedNext) {
+                // Every copy of this source so far is durable; later ones land after `durable`.
                 s.savedNext = s.copiedNext;
+                s.savedThrough = durable;
             }
             if (s.savedNext > 0) {
-                j.put(s.config.indexName(), s.savedNext);
+                j.putObject(s.config.indexName()).put("next", s.savedNext).put("through", s.savedThrough);
             }
         }
         String text = j.toString();
@@ -169,15 +172,16 @@ final class StreamSources {
         }
     }
 
-    /** The positions {@link #savePositions} wrote, by index name; empty when there are none. */
-    private Map<String, Long> savedPositions() {
-        Map<String, Long> saved = new HashMap<>();
+    /** The positions {@link #savePositions} wrote, by index name: {next, through}; empty when none. */
+    private Map<String, long[]> savedPositions() {
+        Map<String, long[]> saved = new HashMap<>();
         if (positionsFile == null || !java.nio.file.Files.exists(positionsFile)) {
             return saved;
         }
         try {
             com.fasterxml.jackson.databind.JsonNode j = ApiJson.MAPPER.readTree(java.nio.file.Files.readString(positionsFile));
-            j.fields().forEachRemaining(e -> saved.put(e.getKey(), e.getValue().asLong()));
+            j.fields().forEachRemaining(e -> saved.put(e.getKey(),
+                    new long[] {e.getValue().path("next").asLong(), e.getValue().path("through").asLong()}));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Ignoring the source positions of stream {0}: {1}", target.name(),
                     e.getMessage());
@@ -186,24 +190,32 @@ final class StreamSources {
     }
 
     /**
-     * Reads the target from its newest message back until every source's newest copy is found; a
-     * source without one resumes at its saved position, if any.
+     * Reads the target from its newest message back until every source's newest copy is found, or
+     * down to where its saved position already accounts for every copy ({@code through}: the
+     * target's durable sequence when it was saved, so only copies made in the last second before a
+     * stop are read back); a source with neither starts from its options.
      */
     private void resumePoints() {
         Map<String, Source> unresolved = new HashMap<>();
-        Map<String, Long> saved = savedPositions();
+        Map<String, long[]> saved = savedPositions();
         for (Source s : sources) {
             unresolved.put(s.config.indexName(), s);
-            Long position = saved.get(s.config.indexName());
-            if (position != null && position > 0) {
-                s.next = position;
-                s.savedNext = position;
-                s.copiedNext = position;
+            long[] position = saved.get(s.config.indexName());
+            if (position != null && position[0] > 0) {
+                s.next = position[0];
+                s.savedNext = position[0];
+                s.savedThrough = position[1];
+                s.copiedNext = position[0];
             }
         }
         StreamStore store = target.store();
         long first = store.state().firstSequence();
         for (long seq = store.state().lastSequence(); seq >= first && seq > 0 && !unresolved.isEmpty(); seq--) {
+            long at = seq;
+            unresolved.values().removeIf(s -> s.savedNext > 0 && s.savedThrough >= at);
+            if (unresolved.isEmpty()) {
+                break;
+            }
             StoredMessage m = store.get(seq);
             if (m == null || m.headers() == null || m.headers().length == 0) {
                 continue;
@@ -253,6 +265,8 @@ final class StreamSources {
         long copiedNext;
         long copiedAt;
         long savedNext;
+        /** The target's durable sequence when {@link #savedNext} was saved: every copy up to it is accounted for. */
+        long savedThrough;
 
         Source(StreamConfig.Source config) {
             this.config = config;
