@@ -1116,6 +1116,33 @@ public final class FileStore implements StreamStore {
         }
     }
 
+    /**
+     * Skips to {@code nextSequence}: journals the skipped range as deleted (recovery must not count
+     * it lost) and starts a segment at it, so that no segment holds a gap of skipped sequences.
+     */
+    @Override
+    public void skipTo(long nextSequence) {
+        lock.lock();
+        try {
+            if (closed || writer.failure() != null || nextSequence <= lastSequence + 1) {
+                return;
+            }
+            // Nothing may still be in a write batch: the recent messages (what limits read before it
+            // is written) start again after the gap.
+            syncLocked();
+            long from = lastSequence + 1;
+            lastSequence = nextSequence - 1; // recorded in the journal record, so recovery knows it
+            journalRanges(new long[] {from, nextSequence - 1}, 1);
+            if (messages == 0) {
+                firstSequence = nextSequence;
+            }
+            roll(nextSequence, options.clock().epochNanos());
+            recent.reset(lastSequence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Removes every message; the next append gets {@code nextSequence} (JetStream's compact). */
     private long purgeAll(long nextSequence) {
         long removed = messages;

@@ -245,6 +245,16 @@ public final class MemoryStore implements StreamStore {
      * combine as just said.)
      */
     @Override
+    public void skipTo(long nextSequence) {
+        lock.lock();
+        try {
+            messages.skipTo(nextSequence);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public long purge(SubjectFilter filter, long beforeSequence, long keep) {
         lock.lock();
         try {

@@ -70,6 +70,18 @@ final class SequenceTable {
         live = 0;
     }
 
+    /** The next message gets {@code next} (past {@link #nextSequence()}): the sequences between are gaps. */
+    void skipTo(long next) {
+        if (next <= nextSequence) {
+            return;
+        }
+        if (live == 0) {
+            reset(next);
+        } else {
+            nextSequence = next; // append grows the page table to it; pages in between stay null
+        }
+    }
+
     /** Stores {@code message}, whose sequence must be {@link #nextSequence()}. */
     void append(StoredMessage message) {
         long sequence = message.sequence();

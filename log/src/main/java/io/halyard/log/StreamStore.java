@@ -79,6 +79,14 @@ public interface StreamStore extends AutoCloseable {
      */
     long purge(SubjectFilter filter, long beforeSequence, long keep);
 
+    /**
+     * Moves the next sequence forward to {@code nextSequence}, keeping every message: the sequences
+     * skipped are gaps, as if appended and deleted (a mirror keeps its origin's sequences across the
+     * origin's deletions). Nothing happens when {@code nextSequence} is not past the next sequence.
+     * Durable with the next append, or at {@link #sync}.
+     */
+    void skipTo(long nextSequence);
+
     /** Removes messages older than the max age now (the store also does this on its own). */
     long expire();
 

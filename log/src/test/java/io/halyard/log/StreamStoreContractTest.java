@@ -1109,6 +1109,62 @@ abstract class StreamStoreContractTest {
         assertEquals(4, append(again, "a", "4"));
     }
 
+    // ---------------------------------------------------------------- skipping sequences
+
+    @Test
+    void shouldSkipToASequenceKeepingWhatItHolds() {
+        StreamStore store = store(StoreLimits.NONE);
+        appendAll(store, "a", 3);
+        store.skipTo(10);
+        store.skipTo(5); // not forward: nothing
+        assertEquals(10, append(store, "b", "10"));
+        assertEquals(11, append(store, "a", "11"));
+        await(store, 11);
+        assertArrayEquals(bytes("m3"), store.get(3).payload());
+        for (long seq = 4; seq <= 9; seq++) {
+            assertNull(store.get(seq), "skipped " + seq);
+        }
+        assertArrayEquals(bytes("10"), store.get(10).payload());
+        StoreState state = store.state();
+        assertEquals(5, state.messages());
+        assertEquals(1, state.firstSequence());
+        assertEquals(11, state.lastSequence());
+        assertEquals(3, store.getNext(3, null).sequence());
+        assertEquals(10, store.getNext(4, null).sequence());
+        assertEquals(11, store.getLast(SubjectFilter.of("a")).sequence());
+    }
+
+    @Test
+    void shouldSkipAnEmptyStoreSoThatItsFirstSequenceFollows() {
+        StreamStore store = store(StoreLimits.NONE);
+        store.skipTo(100);
+        assertEquals(100, append(store, "a", "x"));
+        await(store, 100);
+        assertEquals(100, store.state().firstSequence());
+        assertEquals(1, store.state().messages());
+    }
+
+    @Test
+    void shouldKeepASkipAcrossReopenWithoutCountingItLost() {
+        assumeTrue(keepsMessagesAcrossReopen());
+        StoreOptions options = options(StoreLimits.NONE);
+        StreamStore store = open(options);
+        opened.add(store);
+        appendAll(store, "a", 3);
+        store.skipTo(1_000_000);
+        append(store, "a", "big");
+        store.skipTo(2_000_000); // a skip nothing follows: reopened, the next sequence is still past it
+        store.sync();
+        store.close();
+
+        StreamStore again = reopen(options);
+        opened.add(again);
+        assertEquals(0, again.state().lostMessages());
+        assertEquals(4, again.state().messages());
+        assertArrayEquals(bytes("big"), again.get(1_000_000).payload());
+        assertEquals(2_000_000, append(again, "a", "next"));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Time that tests move by hand. */
