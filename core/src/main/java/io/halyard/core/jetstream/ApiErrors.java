@@ -73,6 +73,36 @@ public final class ApiErrors {
     public static final ApiError SOURCE_MAX_MSG_SIZE = new ApiError(400, 10046,
             "stream source must have max message size >= target");
 
+    /** JSMirrorWithSubjectsErr. */
+    public static final ApiError MIRROR_WITH_SUBJECTS = new ApiError(400, 10034, "stream mirrors can not contain subjects");
+    /** JSMirrorWithSourcesErr. */
+    public static final ApiError MIRROR_WITH_SOURCES = new ApiError(400, 10031,
+            "stream mirrors can not also contain other sources");
+    /** JSMirrorWithFirstSeqErr. */
+    public static final ApiError MIRROR_WITH_FIRST_SEQ = new ApiError(400, 10143,
+            "stream mirrors can not have first sequence configured");
+    /** JSMirrorInvalidStreamName. */
+    public static final ApiError MIRROR_INVALID_NAME = new ApiError(400, 10142, "mirrored stream name is invalid");
+    /** JSMirrorMultipleFiltersNotAllowed. */
+    public static final ApiError MIRROR_FILTER_AND_TRANSFORMS = new ApiError(400, 10150,
+            "mirror with multiple subject transforms cannot also have a single subject filter");
+    /** JSMirrorOverlappingSubjectFilters. */
+    public static final ApiError MIRROR_OVERLAPPING_FILTERS = new ApiError(400, 10152,
+            "mirror subject filters can not overlap");
+    /** JSStreamMirrorNotUpdatableErr. */
+    public static final ApiError MIRROR_NOT_UPDATABLE = new ApiError(400, 10055,
+            "stream mirror configuration can not be updated");
+
+    /** JSMirrorInvalidSubjectFilter. */
+    public static ApiError mirrorInvalidFilter(String err) {
+        return new ApiError(400, 10151, "mirror transform source: " + err);
+    }
+
+    /** JSMirrorInvalidTransformDestination. */
+    public static ApiError mirrorInvalidTransform(String err) {
+        return new ApiError(400, 10154, "mirror transform: " + err);
+    }
+
     /** JSSourceInvalidSubjectFilter. */
     public static ApiError sourceInvalidFilter(String err) {
         return new ApiError(400, 10145, "source transform source: " + err);

@@ -229,8 +229,8 @@ final class ConsumerConfigRules {
                 }
             }
         }
-        for (String f : stream.sources.isEmpty() ? c.filters() : List.<String>of()) {
-            // A stream with sources stores whatever subjects they bring: any filter may select some.
+        for (String f : stream.sources.isEmpty() && stream.mirror == null ? c.filters() : List.<String>of()) {
+            // A stream with sources or a mirror stores whatever subjects they bring: any filter may select some.
             boolean subset = false;
             for (String s : stream.subjects) {
                 if (Subjects.overlaps(f, s)) {

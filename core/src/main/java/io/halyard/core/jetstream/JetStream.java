@@ -370,7 +370,7 @@ public final class JetStream implements AutoCloseable {
 
     /** Starts copying a stream's sources, if it has any. On the JetStream thread. */
     private void startSources(Stream stream) {
-        if (stream.config().sources.isEmpty()) {
+        if (stream.config().sources.isEmpty() && stream.config().mirror == null) {
             return;
         }
         StreamSources sources = new StreamSources(this, stream, executor,
@@ -417,7 +417,8 @@ public final class JetStream implements AutoCloseable {
                 throw new ApiException(ApiErrors.streamUpdate("cannot write the stream configuration: " + e.getMessage()));
             }
         }
-        boolean sourcesChanged = !stream.config().toJson().path("sources").equals(next.toJson().path("sources"));
+        boolean sourcesChanged = !stream.config().toJson().path("sources").equals(next.toJson().path("sources"))
+                || !stream.config().toJson().path("mirror").equals(next.toJson().path("mirror"));
         stream.update(next);
         if (sourcesChanged) {
             // New sources resume from the copies already stored, as after a restart.

@@ -291,6 +291,53 @@ public final class Stream {
         return storeChecked(subject, null, headers, payload, false, why);
     }
 
+    /**
+     * Appends a message of the origin of this mirror at the origin's sequence, skipping to it when
+     * the origin has gaps there (deleted messages, or ones the mirror's filter leaves out): a mirror
+     * holds the same messages under the same sequences. No publish checks (the origin made them) but
+     * the store's limits. On the JetStream thread.
+     *
+     * @return the sequence; 0 when the mirror already holds it; a store rejection
+     *         ({@code StreamStore.REJECTED_*}), {@link #MIRROR_NO_STORAGE} when the server's storage
+     *         limit is used up, or {@link #MIRROR_CLOSED} once the stream is closed
+     */
+    long storeMirrored(long originSequence, String subject, byte[] headers, ByteBuffer payload) {
+        long sequence;
+        publishLock.lock();
+        try {
+            if (closed) {
+                return MIRROR_CLOSED;
+            }
+            if (originSequence <= lastSequence) {
+                return 0;
+            }
+            StorageLimit limit = storageLimit;
+            if (limit != null && limit.exceeded()) {
+                return MIRROR_NO_STORAGE;
+            }
+            if (originSequence > lastSequence + 1) {
+                store.skipTo(originSequence);
+            }
+            int headerLength = headers == null ? 0 : headers.length;
+            int payloadLength = payload.remaining();
+            sequence = store.append(subject, headers == null ? null : ByteBuffer.wrap(headers), payload);
+            if (sequence < 0) {
+                return sequence;
+            }
+            if (limit != null) {
+                limit.appended(subject, headerLength, payloadLength);
+            }
+            lastSequence = sequence;
+        } finally {
+            publishLock.unlock();
+        }
+        deferred.execute(() -> onDurable(store.durableSequence()));
+        return sequence;
+    }
+
+    static final long MIRROR_CLOSED = Long.MIN_VALUE;
+    static final long MIRROR_NO_STORAGE = Long.MIN_VALUE + 1;
+
     private long storeChecked(String subject, String reply, byte[] headers, ByteBuffer payload, boolean inline,
                               ApiError[] why) {
         long sequence;

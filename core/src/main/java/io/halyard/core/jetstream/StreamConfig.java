@@ -61,7 +61,10 @@ public final class StreamConfig {
     /** nats-server's {@code sources}: other streams of the server whose messages this one copies. */
     public final List<Source> sources = new ArrayList<>();
 
-    private static final String[] UNSUPPORTED = {"mirror"};
+    /** nats-server's {@code mirror}: the one stream this one copies, sequence for sequence; or null. */
+    public Source mirror;
+
+    private static final String[] UNSUPPORTED = {};
 
     /**
      * nats-server's {@code StreamSource}: the stream {@code name}, where to start when nothing was
@@ -215,6 +218,13 @@ public final class StreamConfig {
             c.rePublish = new RePublish(ConfigFields.text(r, "RePublish", "src", ""),
                     ConfigFields.text(r, "RePublish", "dest", ""), ConfigFields.bool(r, "RePublish", "headers_only"));
         }
+        JsonNode mirror = json.get("mirror");
+        if (mirror != null && !mirror.isNull()) {
+            if (!mirror.isObject()) {
+                throw typeError("mirror", "server.StreamSource");
+            }
+            c.mirror = source((ObjectNode) mirror);
+        }
         JsonNode sources = json.get("sources");
         if (sources != null && !sources.isNull()) {
             if (!sources.isArray()) {
@@ -296,6 +306,9 @@ public final class StreamConfig {
         }
         if (duplicateWindowNanos != 0) {
             j.put("duplicate_window", duplicateWindowNanos);
+        }
+        if (mirror != null) {
+            j.set("mirror", mirror.toJson());
         }
         if (!sources.isEmpty()) {
             ArrayNode a = j.putArray("sources");

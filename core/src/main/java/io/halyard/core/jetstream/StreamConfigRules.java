@@ -116,9 +116,10 @@ public final class StreamConfigRules {
             c.allowRollup = true;
             c.denyPurge = false;
         }
-        if (c.mirrorDirect) {
+        if (c.mirrorDirect && c.mirror == null) {
             throw invalid("stream has no mirror but does have mirror direct");
         }
+        checkMirror(c);
         checkSources(c);
         checkSubjects(c);
         checkSubjectTransform(c);
@@ -234,8 +235,70 @@ public final class StreamConfigRules {
         }
     }
 
+    /** nats-server's mirror checks, in its order; Halyard mirrors streams of its own server and account. */
+    private static void checkMirror(StreamConfig c) {
+        StreamConfig.Source m = c.mirror;
+        if (m == null) {
+            return;
+        }
+        if (c.firstSeq > 0) {
+            throw new ApiException(ApiErrors.MIRROR_WITH_FIRST_SEQ);
+        }
+        if (!c.subjects.isEmpty()) {
+            throw new ApiException(ApiErrors.MIRROR_WITH_SUBJECTS);
+        }
+        if (!c.sources.isEmpty()) {
+            throw new ApiException(ApiErrors.MIRROR_WITH_SOURCES);
+        }
+        if (m.consumer() != null) {
+            throw invalid("stream mirrors through a durable consumer not supported by Halyard yet");
+        }
+        if (!m.filterSubject().isEmpty() && !m.transforms().isEmpty()) {
+            throw new ApiException(ApiErrors.MIRROR_FILTER_AND_TRANSFORMS);
+        }
+        if (c.subjectDeleteMarkerTtlNanos > 0) {
+            throw invalid("subject delete markers forbidden on mirrors");
+        }
+        List<StreamConfig.Transform> ts = m.transforms();
+        for (int i = 0; i < ts.size(); i++) {
+            StreamConfig.Transform t = ts.get(i);
+            if (!t.source().isEmpty() && !Subjects.isValidFilter(t.source())) {
+                throw new ApiException(ApiErrors.mirrorInvalidFilter("invalid subject " + t.source()));
+            }
+            if (!t.destination().isEmpty()) {
+                try {
+                    SubjectTransform.of(t.source(), t.destination());
+                } catch (IllegalArgumentException e) {
+                    throw new ApiException(ApiErrors.mirrorInvalidTransform(e.getMessage()));
+                }
+            }
+            for (int j = 0; j < ts.size(); j++) {
+                String a = t.source().isEmpty() ? ">" : t.source();
+                String b = ts.get(j).source().isEmpty() ? ">" : ts.get(j).source();
+                if (i != j && Subjects.overlaps(a, b)) {
+                    throw new ApiException(ApiErrors.MIRROR_OVERLAPPING_FILTERS);
+                }
+            }
+        }
+        if (m.external() != null) {
+            throw invalid("stream mirrors of another domain or account (external) not supported by Halyard yet");
+        }
+        if (!isValidName(m.name())) {
+            throw new ApiException(ApiErrors.MIRROR_INVALID_NAME);
+        }
+        if (m.name().equals(c.name)) {
+            throw invalid("stream configuration can not mirror itself");
+        }
+        if (!m.filterSubject().isEmpty() && !Subjects.isValidFilter(m.filterSubject())) {
+            throw new ApiException(ApiErrors.mirrorInvalidFilter("invalid subject " + m.filterSubject()));
+        }
+        if (m.optStartTime() != null) {
+            ApiJson.parseTime(m.optStartTime());
+        }
+    }
+
     private static void checkSubjects(StreamConfig c) {
-        if (c.subjects.isEmpty() && c.sources.isEmpty()) {
+        if (c.subjects.isEmpty() && c.sources.isEmpty() && c.mirror == null) {
             // As nats-server: a stream that only sources others captures no subject of its own.
             c.subjects.add(c.name);
         }
@@ -298,6 +361,10 @@ public final class StreamConfigRules {
         }
         if (old.allowMsgTtl && !next.allowMsgTtl) {
             throw invalid("message TTL status can not be disabled");
+        }
+        // A mirror may be removed (the stream is promoted to a normal one), not changed.
+        if (next.mirror != null && (old.mirror == null || !next.mirror.toJson().equals(old.mirror.toJson()))) {
+            throw new ApiException(ApiErrors.MIRROR_NOT_UPDATABLE);
         }
         if (next.sealed) {
             next.maxAgeNanos = 0;

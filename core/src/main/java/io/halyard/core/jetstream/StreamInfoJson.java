@@ -32,7 +32,9 @@ final class StreamInfoJson {
         into.put("created", ApiJson.time(stream.createdNanos()));
         into.set("state", state(stream.store(), deletedDetails, subjectsFilter, offset, into));
         StreamSources sources = stream.sources();
-        if (sources != null) {
+        if (sources != null && sources.isMirror()) {
+            into.set("mirror", sources.mirrorInfoJson());
+        } else if (sources != null) {
             into.set("sources", sources.infoJson());
         }
         into.put("ts", ApiJson.time(nowNanos));

@@ -17,8 +17,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A stream's {@code sources}: copies the messages of other streams of this server into it, as
- * nats-server does for sources in the same account.
+ * A stream's {@code sources}, or its {@code mirror}: copies the messages of other streams of this
+ * server into it, as nats-server does for sources and mirrors in the same account.
+ *
+ * <p><b>Mirror.</b> A mirror has one origin and keeps its sequences: each message is appended at the
+ * origin's sequence ({@link Stream#storeMirrored}, which skips the store to it over the origin's
+ * gaps), with the origin's headers as they are and no {@code Nats-Stream-Source}, and resumes after
+ * its own last sequence. The rest below applies to both.
  *
  * <p>Each source follows its origin stream's durable sequence ({@link StreamListener}): what the
  * origin has made durable and its filters take is appended to the target like a publish without a
@@ -66,15 +71,36 @@ final class StreamSources {
         this.js = js;
         this.target = target;
         this.executor = executor;
-        this.positionsFile = streamDirectory == null ? null : streamDirectory.resolve(POSITIONS_FILE);
-        for (StreamConfig.Source c : target.config().sources) {
-            sources.add(new Source(c));
+        StreamConfig.Source mirrorConfig = target.config().mirror;
+        this.mirror = mirrorConfig != null;
+        this.positionsFile = streamDirectory == null || mirror ? null : streamDirectory.resolve(POSITIONS_FILE);
+        if (mirror) {
+            sources.add(new Source(mirrorConfig));
+        } else {
+            for (StreamConfig.Source c : target.config().sources) {
+                sources.add(new Source(c));
+            }
         }
+    }
+
+    /** Whether this is a stream's {@code mirror} (one origin, its sequences kept) rather than its sources. */
+    private final boolean mirror;
+
+    boolean isMirror() {
+        return mirror;
     }
 
     /** Finds where each source resumes and attaches the origins that exist. On the JetStream thread. */
     void start() {
-        resumePoints();
+        if (mirror) {
+            // A mirror holds the origin's sequences: it resumes after its own last one.
+            long last = target.store().state().lastSequence();
+            if (last > 0) {
+                sources.get(0).next = last + 1;
+            }
+        } else {
+            resumePoints();
+        }
         for (Source s : sources) {
             s.attach(js.stream(s.config.name()));
         }
@@ -104,6 +130,11 @@ final class StreamSources {
         for (Source s : sources) {
             s.detach();
         }
+    }
+
+    /** nats-server's {@code mirror} in stream info: the one source's object. */
+    ObjectNode mirrorInfoJson() {
+        return (ObjectNode) infoJson().get(0);
     }
 
     /** nats-server's {@code sources} in stream info: name, filter, transforms, lag, active and error. */
@@ -141,7 +172,7 @@ final class StreamSources {
      * fsynced: losing it to a power failure only falls back to the headers. On the JetStream thread.
      */
     void savePositions() {
-        if (positionsFile == null || stopped) {
+        if (positionsFile == null || stopped || mirror) {
             return;
         }
         long durable = target.store().durableSequence();
@@ -379,6 +410,23 @@ final class StreamSources {
                 }
                 String subject = transforms.length == 0 || transforms[pick] == null ? m.subject()
                         : transforms[pick].transform(m.subject());
+                if (mirror) {
+                    long r = target.storeMirrored(m.sequence(), subject,
+                            m.headers() == null || m.headers().length == 0 ? null : m.headers(),
+                            ByteBuffer.wrap(m.payload()));
+                    if (r == Stream.MIRROR_CLOSED) {
+                        return;
+                    }
+                    if (r < 0 && r != StreamStore.REJECTED_MESSAGE_TOO_LARGE) {
+                        error = r == Stream.MIRROR_NO_STORAGE ? ApiErrors.INSUFFICIENT_RESOURCES : Stream.storeRejection(r);
+                        schedule(RETRY_MILLIS);
+                        return;
+                    }
+                    error = null;
+                    next = m.sequence() + 1;
+                    lastActiveNanos = System.nanoTime();
+                    continue;
+                }
                 byte[] headers = m.headers() == null || m.headers().length == 0 ? null
                         : NatsHeaders.without(m.headers(), StreamSources::dropped);
                 headers = NatsHeaders.append(headers, HEADER, config.name() + " " + m.sequence() + " " + headerFilters
