@@ -44,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>no message whose double ack was answered is delivered again (consumer acks follow the
  *       consumer journal's fsync);
  *   <li>the stream and the consumer are there with their configuration;
- *   <li>a stream that sources the first catches up to hold each of its messages exactly once.
+ *   <li>a stream that sources the first catches up to hold each of its messages exactly once, and a
+ *       mirror of it to hold the same messages under the same sequences.
  * </ul>
  * Un-acked deliveries may come again: that is at-least-once. 6 kills in the normal suite (and 3 with
  * {@code sync_interval}, where acknowledgements follow the write instead of the fsync), 60 with
@@ -55,6 +56,8 @@ class JetStreamCrashTest {
     private static final String CONSUMER = "worker";
     /** Sources {@link #STREAM}: after every restart it catches up to hold each message exactly once. */
     private static final String COPY = "CRASH_COPY";
+    /** Mirrors {@link #STREAM}: after every restart it catches up to the same messages under the same sequences. */
+    private static final String MIRROR = "CRASH_MIRROR";
 
     @TempDir
     Path storeDir;
@@ -144,6 +147,8 @@ class JetStreamCrashTest {
         jsm.addStream(StreamConfiguration.builder().name(STREAM).subjects("crash.>").storageType(StorageType.File).build());
         jsm.addStream(StreamConfiguration.builder().name(COPY).storageType(StorageType.File)
                 .sources(io.nats.client.api.Source.builder().name(STREAM).build()).build());
+        jsm.addStream(StreamConfiguration.builder().name(MIRROR).storageType(StorageType.File)
+                .mirror(io.nats.client.api.Mirror.builder().sourceName(STREAM).build()).build());
         jsm.addOrUpdateConsumer(STREAM, ConsumerConfiguration.builder().durable(CONSUMER).ackPolicy(AckPolicy.Explicit)
                 .ackWait(Duration.ofSeconds(30)).maxAckPending(10_000).build());
     }
@@ -183,22 +188,29 @@ class JetStreamCrashTest {
      * sequence as the origin sequence, with the origin's payload.
      */
     private void checkCopy(JetStreamManagement jsm, int round) throws Exception {
+        checkCopy(jsm, round, COPY);
+        checkCopy(jsm, round, MIRROR);
+    }
+
+    private void checkCopy(JetStreamManagement jsm, int round, String name) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         io.nats.client.api.StreamState origin = jsm.getStreamInfo(STREAM).getStreamState();
-        io.nats.client.api.StreamState copy = jsm.getStreamInfo(COPY).getStreamState();
+        io.nats.client.api.StreamState copy = jsm.getStreamInfo(name).getStreamState();
         while ((copy.getMsgCount() != origin.getMsgCount() || copy.getLastSequence() != origin.getLastSequence())
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            copy = jsm.getStreamInfo(COPY).getStreamState();
+            copy = jsm.getStreamInfo(name).getStreamState();
         }
-        assertEquals(origin.getMsgCount(), copy.getMsgCount(), "round " + round + ": copies of " + origin);
-        assertEquals(origin.getLastSequence(), copy.getLastSequence(), "round " + round + ": last copy");
+        assertEquals(origin.getMsgCount(), copy.getMsgCount(), "round " + round + ": " + name + " of " + origin);
+        assertEquals(origin.getLastSequence(), copy.getLastSequence(), "round " + round + ": last of " + name);
         Random r = new Random(round);
         for (int i = 0; i < 30 && origin.getLastSequence() > 0; i++) {
             long seq = 1 + (long) (r.nextDouble() * origin.getLastSequence());
-            io.nats.client.api.MessageInfo c = getDurable(jsm, COPY, seq);
-            String[] source = c.getHeaders().getFirst("Nats-Stream-Source").split(" ");
-            assertEquals(seq, Long.parseLong(source[1]), "round " + round + ": copy " + seq + " of " + source[1]);
+            io.nats.client.api.MessageInfo c = getDurable(jsm, name, seq);
+            if (name.equals(COPY)) {
+                String[] source = c.getHeaders().getFirst("Nats-Stream-Source").split(" ");
+                assertEquals(seq, Long.parseLong(source[1]), "round " + round + ": copy " + seq + " of " + source[1]);
+            }
             assertEquals(new String(jsm.getMessage(STREAM, seq).getData(), StandardCharsets.UTF_8),
                     new String(c.getData(), StandardCharsets.UTF_8), "round " + round + " copy " + seq);
         }
