@@ -165,6 +165,12 @@ public final class FileStore implements StreamStore {
 
     @Override
     public long append(String subject, ByteBuffer headers, ByteBuffer payload) {
+        return append(subject, headers, payload, 0);
+    }
+
+    /** {@inheritDoc} 0 for now. */
+    @Override
+    public long append(String subject, ByteBuffer headers, ByteBuffer payload, long timestampNanos) {
         int subjectLength = subject.length();
         int headersLength = headers == null ? 0 : headers.remaining();
         int payloadLength = payload.remaining();
@@ -193,7 +199,7 @@ public final class FileStore implements StreamStore {
                 return rejection;
             }
             long seq = lastSequence + 1;
-            long ts = Math.max(now, lastTimestampNanos);
+            long ts = Math.max(timestampNanos > 0 ? timestampNanos : now, lastTimestampNanos);
             if (needsRoll(length, now)) {
                 roll(seq, now);
             }

@@ -64,6 +64,12 @@ public final class MemoryStore implements StreamStore {
 
     @Override
     public long append(String subject, ByteBuffer headers, ByteBuffer payload) {
+        return append(subject, headers, payload, 0);
+    }
+
+    /** {@inheritDoc} 0 for now. */
+    @Override
+    public long append(String subject, ByteBuffer headers, ByteBuffer payload, long timestampNanos) {
         Objects.requireNonNull(subject, "subject");
         int headerLength = headers == null ? 0 : headers.remaining();
         int payloadLength = payload.remaining();
@@ -84,7 +90,7 @@ public final class MemoryStore implements StreamStore {
                 return rejection;
             }
             long sequence = messages.nextSequence();
-            long timestamp = Math.max(now, lastTimestampNanos);
+            long timestamp = Math.max(timestampNanos > 0 ? timestampNanos : now, lastTimestampNanos);
             lastTimestampNanos = timestamp;
             messages.append(new StoredMessage(sequence, timestamp, subject, copy(headers), copy(payload)));
             bytes += size;

@@ -37,6 +37,12 @@ public interface StreamStore extends AutoCloseable {
      */
     long append(String subject, ByteBuffer headers, ByteBuffer payload);
 
+    /**
+     * {@link #append(String, ByteBuffer, ByteBuffer)} with the message's timestamp given (a mirror
+     * keeps its origin's), no earlier than the store's last one, so timestamps never go back.
+     */
+    long append(String subject, ByteBuffer headers, ByteBuffer payload, long timestampNanos);
+
     default long append(String subject, byte[] headers, byte[] payload) {
         return append(subject, headers == null ? null : ByteBuffer.wrap(headers), ByteBuffer.wrap(payload));
     }

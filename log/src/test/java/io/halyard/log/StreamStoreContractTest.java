@@ -1135,6 +1135,18 @@ abstract class StreamStoreContractTest {
     }
 
     @Test
+    void shouldKeepAGivenTimestampButNeverGoBack() {
+        StreamStore store = store(StoreLimits.NONE);
+        long a = store.append("a", (ByteBuffer) null, ByteBuffer.wrap(bytes("x")), START - 10 * SECOND);
+        long b = store.append("a", (ByteBuffer) null, ByteBuffer.wrap(bytes("y")), START - 20 * SECOND);
+        long c = store.append("a", (ByteBuffer) null, ByteBuffer.wrap(bytes("z")), 0);
+        await(store, c);
+        assertEquals(START - 10 * SECOND, store.get(a).timestampNanos());
+        assertEquals(START - 10 * SECOND, store.get(b).timestampNanos(), "not before the one before it");
+        assertEquals(START, store.get(c).timestampNanos(), "0: now");
+    }
+
+    @Test
     void shouldSkipAnEmptyStoreSoThatItsFirstSequenceFollows() {
         StreamStore store = store(StoreLimits.NONE);
         store.skipTo(100);

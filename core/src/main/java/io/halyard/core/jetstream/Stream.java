@@ -294,14 +294,14 @@ public final class Stream {
     /**
      * Appends a message of the origin of this mirror at the origin's sequence, skipping to it when
      * the origin has gaps there (deleted messages, or ones the mirror's filter leaves out): a mirror
-     * holds the same messages under the same sequences. No publish checks (the origin made them) but
-     * the store's limits. On the JetStream thread.
+     * holds the same messages under the same sequences and timestamps. No publish checks (the origin
+     * made them) but the store's limits. On the JetStream thread.
      *
      * @return the sequence; 0 when the mirror already holds it; a store rejection
      *         ({@code StreamStore.REJECTED_*}), {@link #MIRROR_NO_STORAGE} when the server's storage
      *         limit is used up, or {@link #MIRROR_CLOSED} once the stream is closed
      */
-    long storeMirrored(long originSequence, String subject, byte[] headers, ByteBuffer payload) {
+    long storeMirrored(long originSequence, long timestampNanos, String subject, byte[] headers, ByteBuffer payload) {
         long sequence;
         publishLock.lock();
         try {
@@ -320,7 +320,7 @@ public final class Stream {
             }
             int headerLength = headers == null ? 0 : headers.length;
             int payloadLength = payload.remaining();
-            sequence = store.append(subject, headers == null ? null : ByteBuffer.wrap(headers), payload);
+            sequence = store.append(subject, headers == null ? null : ByteBuffer.wrap(headers), payload, timestampNanos);
             if (sequence < 0) {
                 return sequence;
             }

@@ -411,7 +411,7 @@ final class StreamSources {
                 String subject = transforms.length == 0 || transforms[pick] == null ? m.subject()
                         : transforms[pick].transform(m.subject());
                 if (mirror) {
-                    long r = target.storeMirrored(m.sequence(), subject,
+                    long r = target.storeMirrored(m.sequence(), m.timestampNanos(), subject,
                             m.headers() == null || m.headers().length == 0 ? null : m.headers(),
                             ByteBuffer.wrap(m.payload()));
                     if (r == Stream.MIRROR_CLOSED) {

@@ -71,6 +71,7 @@ class StreamMirrorTest extends JetStreamTestBase {
             assertEquals("m" + seq, new String(m.getData(), StandardCharsets.UTF_8));
             assertEquals("v" + seq, m.getHeaders().getFirst("H"));
             assertNull(m.getHeaders().get("Nats-Stream-Source"), "a mirror adds no source header");
+            assertEquals(jsm.getMessage("ORIGIN", seq).getTime(), m.getTime(), "the origin's timestamp");
         }
         assertThrows(JetStreamApiException.class, () -> jsm.getMessage("M", 2));
 
