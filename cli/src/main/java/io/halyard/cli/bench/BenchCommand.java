@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         description = {"Measure a NATS-protocol server: pub, pubsub, fanout, queue (checked exactly-once) and"
                 + " reqrep (latency) with a pipelined raw-protocol load generator; and JetStream: jspub (async"
                 + " publish, PubAcks/s), jspull and jspull-ackall (pull consumers acking, jnats), kv (jnats"
-                + " KeyValue put/get, sync).",
+                + " KeyValue put/get, sync), mirror and source (a filled stream copied by a new one).",
                 "Every scenario is bounded by --msgs and --duration."})
 public final class BenchCommand implements Callable<Integer> {
 

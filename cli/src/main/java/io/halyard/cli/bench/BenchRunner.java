@@ -112,7 +112,8 @@ public final class BenchRunner {
     static final long SETTLE_MILLIS = 1500;
 
     private static boolean isJetStream(Scenario s) {
-        return s == Scenario.JSPUB || s == Scenario.JSPULL || s == Scenario.JSPULL_ACKALL || s == Scenario.KV;
+        return s == Scenario.JSPUB || s == Scenario.JSPULL || s == Scenario.JSPULL_ACKALL || s == Scenario.KV
+                || s == Scenario.MIRROR || s == Scenario.SOURCE;
     }
 
     private static void settle() {
@@ -129,6 +130,7 @@ public final class BenchRunner {
             case JSPUB -> new JsPublishScenario(target, run, limits, subjectId).run();
             case JSPULL, JSPULL_ACKALL -> new JsPullScenario(target, run, limits, jetStream, subjectId).run();
             case KV -> new KvScenario(target, run, limits, jetStream, subjectId).run();
+            case MIRROR, SOURCE -> new CopyScenario(target, run, limits, jetStream, subjectId).run();
             default -> new ThroughputScenario(target, run, limits, subjectId).run();
         };
     }

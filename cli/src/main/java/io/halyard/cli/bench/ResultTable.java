@@ -155,6 +155,9 @@ final class ResultTable {
                 metrics.add(new Metric("get p50 µs", r.readLatency().p50() / 1e3, Direction.LOWER_IS_BETTER));
                 metrics.add(new Metric("get p99 µs", r.readLatency().p99() / 1e3, Direction.LOWER_IS_BETTER));
             }
+        } else if (r.run().scenario() == Scenario.MIRROR || r.run().scenario() == Scenario.SOURCE) {
+            metrics.add(new Metric("copied msgs/s", r.published().messagesPerSecond(), higher));
+            metrics.add(new Metric("copied MB/s", r.published().megabytesPerSecond(), higher));
         } else if (r.run().scenario() == Scenario.JSPULL || r.run().scenario() == Scenario.JSPULL_ACKALL) {
             metrics.add(new Metric("acked msgs/s", r.published().messagesPerSecond(), higher));
             metrics.add(new Metric("acked MB/s", r.published().megabytesPerSecond(), higher));

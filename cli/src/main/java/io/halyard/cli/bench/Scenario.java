@@ -22,7 +22,11 @@ enum Scenario {
     /** As {@link #JSPULL} with ack policy all: one acknowledgement per batch covers the messages before it. */
     JSPULL_ACKALL("jspull-ackall"),
     /** Key-value puts then gets, synchronous, on a file bucket: puts/s and gets/s with latencies. */
-    KV("kv");
+    KV("kv"),
+    /** A pre-filled file stream copied by a new file stream that mirrors it: copied msgs/s. */
+    MIRROR("mirror"),
+    /** A pre-filled file stream copied by a new file stream that sources it: copied msgs/s. */
+    SOURCE("source");
 
     private final String cliName;
 

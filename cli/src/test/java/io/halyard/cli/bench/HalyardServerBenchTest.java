@@ -80,6 +80,21 @@ class HalyardServerBenchTest extends BenchScenariosContract {
         assertTrue(r.latency().p50() > 0 && r.readLatency().p50() > 0);
     }
 
+    @Test
+    @Timeout(120)
+    void shouldCopyAFilledStreamThroughAMirrorAndASource() {
+        BenchSettings settings = new BenchSettings(5_000, TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(5),
+                64 * 1024, BenchSettings.DEFAULT_READ_BUFFER_BYTES);
+        BenchRunner runner = new BenchRunner(List.of(new BenchRunner.Target("halyard", server(), 0)), settings,
+                new JetStreamSettings(5_000, 100, 10));
+        for (ScenarioResult r : runner.run(List.of(new ScenarioRun(Scenario.MIRROR, 1, 64),
+                new ScenarioRun(Scenario.SOURCE, 1, 64)), x -> { })) {
+            assertTrue(r.ok(), r.run().label() + ": " + r.verdict());
+            assertEquals(5_000, r.published().messages(), r.run().label() + ": copied");
+            assertTrue(r.published().messagesPerSecond() > 0);
+        }
+    }
+
     @Override
     protected ServerUrl server() {
         return new ServerUrl("127.0.0.1", server.port(), null, null, null);
