@@ -331,8 +331,7 @@ public final class Stream {
         } finally {
             publishLock.unlock();
         }
-        deferred.execute(() -> onDurable(store.durableSequence()));
-        return sequence;
+        return sequence; // StreamSources tells the listeners once per batch
     }
 
     static final long MIRROR_CLOSED = Long.MIN_VALUE;
@@ -376,6 +375,9 @@ public final class Stream {
                 onDurable(store.durableSequence());
             });
             return sequence;
+        }
+        if (why != null) {
+            return sequence; // a copy: StreamSources tells the listeners once per batch
         }
         if (inline) {
             onDurable(store.durableSequence());

@@ -385,7 +385,19 @@ final class StreamSources {
             if (stopped || o == null) {
                 return;
             }
-            StreamStore store = o.store();
+            long before = next;
+            try {
+                copy(o.store());
+            } finally {
+                if (next != before) {
+                    // Once per batch rather than per copy: a memory stream's copies are durable
+                    // now; a file stream's writer thread tells again once its fsync is done.
+                    target.onDurable(target.store().durableSequence());
+                }
+            }
+        }
+
+        private void copy(StreamStore store) {
             long durable = store.durableSequence();
             SubjectFilter only = filters.length == 1 ? filters[0] : null;
             ApiError[] why = new ApiError[1];

@@ -133,6 +133,23 @@ class StreamSourcesTest extends JetStreamTestBase {
     }
 
     @Test
+    void shouldWakeConsumersOfAMemoryTargetForEachBatchOfCopies() throws Exception {
+        origin("FEED", "feed.>");
+        jsm.addStream(StreamConfiguration.builder().name("MEM").storageType(StorageType.Memory)
+                .sources(Source.builder().name("FEED").build()).build());
+        io.nats.client.JetStreamSubscription sub = js.subscribe("feed.>",
+                io.nats.client.PushSubscribeOptions.builder().stream("MEM").ordered(true).build());
+        for (int i = 1; i <= 20; i++) {
+            js.publish("feed." + i, bytes("f" + i));
+        }
+        for (int i = 1; i <= 20; i++) {
+            Message m = sub.nextMessage(Duration.ofSeconds(5));
+            assertTrue(m != null, "copy " + i + " delivered to a push consumer of the target");
+            assertEquals("f" + i, new String(m.getData(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void shouldKeepMessageIdsAndDropExpectationHeaders() throws Exception {
         origin("SRC", "src.>");
         Headers h = new Headers().add("Nats-Msg-Id", "once").add("Nats-Expected-Last-Sequence", "0").add("Custom", "kept");
