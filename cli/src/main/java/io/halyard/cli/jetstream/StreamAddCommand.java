@@ -45,6 +45,14 @@ public final class StreamAddCommand implements Callable<Integer> {
             description = "Subjects the stream stores, comma-separated or repeated; wildcards allowed (default: the stream name).")
     List<String> subjects;
 
+    @Option(names = "--mirror", paramLabel = "STREAM",
+            description = "Mirror this stream of the server: its messages under its sequences (no --subjects).")
+    String mirror;
+
+    @Option(names = "--source", split = ",", paramLabel = "STREAM",
+            description = "Copy the messages of these streams of the server in; comma-separated or repeated.")
+    List<String> sources;
+
     @Option(names = "--description", paramLabel = "TEXT", description = "A description.")
     String description;
 
@@ -133,6 +141,14 @@ public final class StreamAddCommand implements Callable<Integer> {
         StreamConfiguration.Builder b = StreamConfiguration.builder().name(name).allowDirect(allowDirect);
         if (subjects != null) {
             b.subjects(subjects);
+        }
+        if (mirror != null) {
+            b.mirror(io.nats.client.api.Mirror.builder().sourceName(mirror).build());
+        }
+        if (sources != null) {
+            for (String source : sources) {
+                b.addSource(io.nats.client.api.Source.builder().name(source).build());
+            }
         }
         if (description != null) {
             b.description(description);

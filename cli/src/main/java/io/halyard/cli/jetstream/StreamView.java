@@ -40,6 +40,17 @@ final class StreamView {
                 .add("Deny Deletes", c.getDenyDelete())
                 .add("Deny Purges", c.getDenyPurge())
                 .add("Sealed", c.getSealed() ? "true" : null);
+        io.nats.client.api.MirrorInfo mirror = info.getMirrorInfo();
+        if (mirror != null) {
+            copySection(d.section("Mirror"), mirror.getName(), mirror.getFilterSubject(), mirror.getLag(),
+                    mirror.getActive(), mirror.getError());
+        }
+        if (info.getSourceInfos() != null) {
+            for (io.nats.client.api.SourceInfo src : info.getSourceInfos()) {
+                copySection(d.section("Source"), src.getName(), src.getFilterSubject(), src.getLag(), src.getActive(),
+                        src.getError());
+            }
+        }
         d.section("State")
                 .add("Messages", String.format("%,d", s.getMsgCount()))
                 .add("Bytes", ByteSizes.format(s.getByteCount()))
@@ -49,6 +60,16 @@ final class StreamView {
                 .add("Subjects", String.format("%,d", s.getSubjectCount()))
                 .add("Consumers", String.format("%,d", s.getConsumerCount()));
         d.print(out);
+    }
+
+    /** A mirror's or a source's name, filter, lag, last activity and error. */
+    private static void copySection(Details d, String name, String filter, long lag, Duration active,
+                                    io.nats.client.api.Error error) {
+        d.add("Stream Name", name)
+                .add("Filter", filter)
+                .add("Lag", String.format("%,d", lag))
+                .add("Last Seen", active == null || active.isNegative() ? "never" : Durations.format(active) + " ago")
+                .add("Error", error == null ? null : error.toString());
     }
 
     static String count(long limit) {

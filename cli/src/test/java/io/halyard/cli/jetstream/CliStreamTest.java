@@ -61,6 +61,29 @@ class CliStreamTest {
     }
 
     @Test
+    void shouldCreateAMirrorAndASourcingStreamAndShowWhatTheyCopy() throws Exception {
+        assertEquals(0, cli("stream", "add", "CP_ORIGIN", "--subjects", "cp.>").exitCode());
+        publish("cp.a", "one", null);
+        CliRun mirror = cli("stream", "add", "CP_MIRROR", "--mirror", "CP_ORIGIN");
+        assertEquals(0, mirror.exitCode(), mirror.toString());
+        assertTrue(mirror.out().matches("(?s).*Mirror.*\n\s+Stream Name: CP_ORIGIN\n.*"), mirror.toString());
+        CliRun source = cli("stream", "add", "CP_ALL", "--source", "CP_ORIGIN,CP_MIRROR", "--json");
+        assertEquals(0, source.exitCode(), source.toString());
+        assertEquals(List.of("CP_ORIGIN", "CP_MIRROR"), source.json().map.get("config").map.get("sources").array.stream()
+                .map(v -> v.map.get("name").string).toList());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        CliRun info = cli("stream", "info", "CP_ALL");
+        while (!info.out().matches("(?s).*\n\s+Messages: 2\n.*") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            info = cli("stream", "info", "CP_ALL");
+        }
+        assertTrue(info.out().matches("(?s).*\n\s+Messages: 2\n.*"), "a copy from each: " + info);
+        assertTrue(info.out().matches("(?s).*Source.*\n\s+Stream Name: CP_ORIGIN\n.*Source.*\n\s+Stream Name: CP_MIRROR\n.*"),
+                info.toString());
+        assertTrue(info.out().matches("(?s).*\n\s+Lag: 0\n.*"), info.toString());
+    }
+
+    @Test
     void shouldCreateAStreamFromAJsonConfigFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("stream.json");
         Files.writeString(file, "{\"name\":\"FROMFILE\",\"subjects\":[\"file.>\"],\"storage\":\"memory\",\"max_msgs_per_subject\":3}");
