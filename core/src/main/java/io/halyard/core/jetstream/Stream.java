@@ -129,6 +129,16 @@ public final class Stream {
         return sources;
     }
 
+    /** How far one of this stream's sources, or its mirror, is behind its origin. */
+    public record CopyLag(String origin, boolean mirror, long lag) {
+    }
+
+    /** The lag of each source, or of the mirror; empty when the stream copies nothing. Any thread. */
+    public List<CopyLag> copyLags() {
+        StreamSources s = sources;
+        return s == null ? List.of() : s.lags();
+    }
+
     void sources(StreamSources s) {
         sources = s;
     }

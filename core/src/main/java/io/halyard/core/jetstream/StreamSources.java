@@ -132,6 +132,15 @@ final class StreamSources {
         }
     }
 
+    /** Each source's (or the mirror's) origin name and lag. */
+    List<Stream.CopyLag> lags() {
+        List<Stream.CopyLag> out = new ArrayList<>(sources.size());
+        for (Source s : sources) {
+            out.add(new Stream.CopyLag(s.config.name(), mirror, s.lag()));
+        }
+        return out;
+    }
+
     /** nats-server's {@code mirror} in stream info: the one source's object. */
     ObjectNode mirrorInfoJson() {
         return (ObjectNode) infoJson().get(0);

@@ -90,7 +90,13 @@ final class Metrics {
             GaugeSnapshot.Builder bytes = GaugeSnapshot.builder().name("halyard_stream_bytes").help("Bytes stored in the stream.");
             GaugeSnapshot.Builder first = GaugeSnapshot.builder().name("halyard_stream_first_seq").help("Sequence of the stream's first message.");
             GaugeSnapshot.Builder last = GaugeSnapshot.builder().name("halyard_stream_last_seq").help("Sequence of the stream's last message.");
+            GaugeSnapshot.Builder copyLag = GaugeSnapshot.builder().name("halyard_stream_copy_lag")
+                    .help("Messages of an origin stream that the stream's mirror or source has not copied yet.");
             for (Stream stream : streams) {
+                for (Stream.CopyLag lag : stream.copyLags()) {
+                    copyLag.dataPoint(point(Labels.of("stream", stream.name(), "origin", lag.origin(), "kind",
+                            lag.mirror() ? "mirror" : "source"), lag.lag()));
+                }
                 StoreState st = stream.store().state();
                 Labels labels = Labels.of("stream", stream.name(), "storage", stream.config().isMemory() ? "memory" : "file");
                 messages.dataPoint(point(labels, st.messages()));
@@ -102,6 +108,7 @@ final class Metrics {
             out.add(bytes.build());
             out.add(first.build());
             out.add(last.build());
+            out.add(copyLag.build());
             consumers(out, js);
         }
 

@@ -63,6 +63,16 @@ class PrometheusMetricsTest {
                 assertEquals(1, during.value("halyard_stream_first_seq", stream));
                 assertEquals(4, during.value("halyard_stream_last_seq", stream));
                 assertTrue(during.value("halyard_stream_bytes", stream) > 40);
+                // A mirror of M: its lag comes down to 0 once it has copied the 4 messages.
+                pub.jetStreamManagement().addStream(StreamConfiguration.builder().name("M2").storageType(StorageType.File)
+                        .mirror(io.nats.client.api.Mirror.builder().sourceName("M").build()).build());
+                Map<String, String> lag = Map.of("stream", "M2", "origin", "M", "kind", "mirror");
+                long lagDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (scrape(http).value("halyard_stream_copy_lag", lag) != 0 && System.nanoTime() < lagDeadline) {
+                    Thread.sleep(20);
+                }
+                assertEquals(0, scrape(http).value("halyard_stream_copy_lag", lag));
+                pub.jetStreamManagement().deleteStream("M2");
                 assertTrue(during.value("halyard_store_fsync_seconds_count") > fsyncsBefore, "fsyncs not counted");
                 assertTrue(during.value("halyard_store_fsync_seconds_sum") > 0);
                 assertTrue(during.types.containsKey("jvm_memory_used_bytes"), "no JVM metrics");
