@@ -32,25 +32,6 @@ class StreamMirrorTest extends JetStreamTestBase {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private StreamInfo awaitLast(String stream, long last) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        StreamInfo info = jsm.getStreamInfo(stream);
-        while (info.getStreamState().getLastSequence() < last && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            info = jsm.getStreamInfo(stream);
-        }
-        assertEquals(last, info.getStreamState().getLastSequence(), stream + ": " + info.getStreamState());
-        while (System.nanoTime() < deadline) {
-            try {
-                jsm.getMessage(stream, last); // counted once appended, readable once durable
-                break;
-            } catch (JetStreamApiException e) {
-                Thread.sleep(10);
-            }
-        }
-        return jsm.getStreamInfo(stream);
-    }
-
     @Test
     void shouldHoldTheOriginsMessagesUnderTheirSequences() throws Exception {
         jsm.addStream(StreamConfiguration.builder().name("ORIGIN").subjects("o.>").storageType(StorageType.File).build());
@@ -62,7 +43,7 @@ class StreamMirrorTest extends JetStreamTestBase {
         jsm.deleteMessage("ORIGIN", 3);
         jsm.addStream(StreamConfiguration.builder().name("M").storageType(StorageType.File)
                 .mirror(Mirror.builder().sourceName("ORIGIN").build()).build());
-        StreamInfo info = awaitLast("M", 6);
+        StreamInfo info = awaitLastSequence("M", 6);
         assertEquals(4, info.getStreamState().getMsgCount());
         assertEquals(1, info.getStreamState().getFirstSequence());
         for (long seq : new long[] {1, 4, 5, 6}) {
@@ -80,7 +61,7 @@ class StreamMirrorTest extends JetStreamTestBase {
         js.publish("o.8", bytes("m8"));
         jsm.deleteMessage("ORIGIN", 7);
         js.publish("o.9", bytes("m9"));
-        awaitLast("M", 9);
+        awaitLastSequence("M", 9);
         assertEquals("m9", new String(jsm.getMessage("M", 9).getData(), StandardCharsets.UTF_8));
 
         MirrorInfo mirror = jsm.getStreamInfo("M").getMirrorInfo();
@@ -92,24 +73,17 @@ class StreamMirrorTest extends JetStreamTestBase {
 
     @Test
     void shouldFilterAndResumeAfterARestart() throws Exception {
-        java.nio.file.Path store = server.options().storeDir;
-        TestServers.Running first = server;
         jsm.addStream(StreamConfiguration.builder().name("EV").subjects("ev.>").storageType(StorageType.File).build());
         jsm.addStream(StreamConfiguration.builder().name("EU").storageType(StorageType.File)
                 .mirror(Mirror.builder().sourceName("EV").filterSubject("ev.eu.>").build()).build());
         js.publish("ev.eu.1", bytes("a"));
         js.publish("ev.us.1", bytes("b"));
         js.publish("ev.eu.2", bytes("c"));
-        awaitLast("EU", 3);
+        awaitLastSequence("EU", 3);
         assertEquals(2, jsm.getStreamInfo("EU").getStreamState().getMsgCount());
-        nc.close();
-        first.server().stop();
-        server = TestServers.start(o -> o.storeDir = store);
-        nc = server.connect();
-        jsm = nc.jetStreamManagement();
-        js = nc.jetStream();
+        restartKeepingStore();
         js.publish("ev.eu.3", bytes("d"));
-        awaitLast("EU", 4);
+        awaitLastSequence("EU", 4);
         Thread.sleep(200);
         StreamInfo info = jsm.getStreamInfo("EU");
         assertEquals(3, info.getStreamState().getMsgCount(), "nothing mirrored twice: " + info.getStreamState());
@@ -123,7 +97,7 @@ class StreamMirrorTest extends JetStreamTestBase {
         StreamConfiguration mirrored = StreamConfiguration.builder().name("COPY").storageType(StorageType.Memory)
                 .mirror(Mirror.builder().sourceName("SRC").build()).build();
         jsm.addStream(mirrored);
-        awaitLast("COPY", 1);
+        awaitLastSequence("COPY", 1);
         // Changing the mirror is refused; removing it promotes the stream, which then takes publishes.
         JetStreamApiException e = assertThrows(JetStreamApiException.class, () -> jsm.updateStream(
                 StreamConfiguration.builder(mirrored).mirror(Mirror.builder().sourceName("OTHER").build()).build()));
@@ -149,14 +123,14 @@ class StreamMirrorTest extends JetStreamTestBase {
         // jnats makes the bucket's stream a mirror with mirror_direct, and no subjects.
         kvm.create(io.nats.client.api.KeyValueConfiguration.builder().name("replica").storageType(StorageType.File)
                 .mirror(Mirror.builder().sourceName("settings").build()).build());
-        StreamInfo info = awaitLast("KV_replica", 3);
+        StreamInfo info = awaitLastSequence("KV_replica", 3);
         assertTrue(info.getConfiguration().getMirrorDirect());
         assertEquals("KV_settings", info.getConfiguration().getMirror().getName());
         MessageInfo color = jsm.getLastMessage("KV_replica", "$KV.settings.color");
         assertEquals("green", new String(color.getData(), StandardCharsets.UTF_8));
         assertEquals(3, color.getSeq(), "revisions are the origin's sequences");
         settings.delete("size");
-        awaitLast("KV_replica", 4);
+        awaitLastSequence("KV_replica", 4);
         assertEquals("DEL", jsm.getLastMessage("KV_replica", "$KV.settings.size").getHeaders().getFirst("KV-Operation"));
         assertEquals(2, jsm.getStreamInfo("KV_replica").getStreamState().getMsgCount(),
                 "history 1: one entry per key, as in the origin");

@@ -188,8 +188,6 @@ class StreamSourcesTest extends JetStreamTestBase {
 
     @Test
     void shouldResumeAfterARestartWithoutGapsOrRepeats() throws Exception {
-        java.nio.file.Path store = server.options().storeDir;
-        TestServers.Running first = server;
         origin("IN", "in.>");
         jsm.addStream(StreamConfiguration.builder().name("COPY").storageType(StorageType.File)
                 .sources(Source.builder().name("IN").build()).build());
@@ -197,13 +195,7 @@ class StreamSourcesTest extends JetStreamTestBase {
             js.publish("in." + i, bytes("m" + i));
         }
         awaitMessages("COPY", 50);
-        nc.close();
-        // Stop without removing the store, and start again on it.
-        first.server().stop();
-        server = TestServers.start(o -> o.storeDir = store);
-        nc = server.connect();
-        jsm = nc.jetStreamManagement();
-        js = nc.jetStream();
+        restartKeepingStore();
         for (int i = 51; i <= 60; i++) {
             js.publish("in." + i, bytes("m" + i));
         }
@@ -217,8 +209,6 @@ class StreamSourcesTest extends JetStreamTestBase {
 
     @Test
     void shouldNotCopyAgainWhatTheTargetsLimitsRemovedAcrossARestart() throws Exception {
-        java.nio.file.Path store = server.options().storeDir;
-        TestServers.Running first = server;
         origin("A", "a.>");
         origin("B", "b.>");
         jsm.addStream(StreamConfiguration.builder().name("T").storageType(StorageType.File).maxMessages(2)
@@ -226,30 +216,17 @@ class StreamSourcesTest extends JetStreamTestBase {
         for (int i = 1; i <= 5; i++) {
             js.publish("a." + i, bytes("a" + i));
         }
-        awaitLast("T", 5);
+        awaitLastSequence("T", 5);
         js.publish("b.1", bytes("b1"));
         js.publish("b.2", bytes("b2"));
-        awaitLast("T", 7);
+        awaitLastSequence("T", 7);
         // Only B's copies are left: A's position survives in the saved positions, not in a header.
         Thread.sleep(1_500);
-        nc.close();
-        first.server().stop();
-        server = TestServers.start(o -> o.storeDir = store);
-        nc = server.connect();
-        jsm = nc.jetStreamManagement();
-        js = nc.jetStream();
+        restartKeepingStore();
         js.publish("b.3", bytes("b3"));
-        awaitLast("T", 8);
+        awaitLastSequence("T", 8);
         Thread.sleep(300);
         assertEquals(8, jsm.getStreamInfo("T").getStreamState().getLastSequence(), "A copied again");
-    }
-
-    private void awaitLast(String stream, long last) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (jsm.getStreamInfo(stream).getStreamState().getLastSequence() < last && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(last, jsm.getStreamInfo(stream).getStreamState().getLastSequence());
     }
 
     @Test
