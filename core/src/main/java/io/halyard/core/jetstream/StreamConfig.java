@@ -55,8 +55,6 @@ public final class StreamConfig {
     public RePublish rePublish;
     /** Kept as given ({@code inactive_threshold}, {@code max_ack_pending}) for the consumer work. */
     public ObjectNode consumerLimits = ApiJson.object();
-    /** Fields of nats-server's config Halyard does not implement, when present and not null. */
-    public final List<String> unsupported = new ArrayList<>();
 
     /** nats-server's {@code sources}: other streams of the server whose messages this one copies. */
     public final List<Source> sources = new ArrayList<>();
@@ -64,7 +62,6 @@ public final class StreamConfig {
     /** nats-server's {@code mirror}: the one stream this one copies, sequence for sequence; or null. */
     public Source mirror;
 
-    private static final String[] UNSUPPORTED = {};
 
     /**
      * nats-server's {@code StreamSource}: the stream {@code name}, where to start when nothing was
@@ -244,12 +241,6 @@ public final class StreamConfig {
         JsonNode limits = json.get("consumer_limits");
         if (limits != null && limits.isObject()) {
             c.consumerLimits = ((ObjectNode) limits).deepCopy();
-        }
-        for (String field : UNSUPPORTED) {
-            JsonNode v = json.get(field);
-            if (v != null && !v.isNull() && !(v.isArray() && v.isEmpty())) {
-                c.unsupported.add(field);
-            }
         }
         return c;
     }

@@ -50,9 +50,6 @@ public final class StreamConfigRules {
         if (metadataLength > MAX_METADATA_LENGTH) {
             throw invalid("stream metadata exceeds maximum size of " + MAX_METADATA_LENGTH + " bytes");
         }
-        if (!c.unsupported.isEmpty()) {
-            throw invalid("stream " + String.join(", ", c.unsupported) + " not supported by Halyard yet");
-        }
         if (c.replicas == 0) {
             c.replicas = 1;
         }
