@@ -387,10 +387,13 @@ public final class FileStore implements StreamStore {
      */
     private void removeMessage(long seq, SubjectEntry entry, boolean byLimits) {
         boolean wasFirst = seq == firstSequence;
+        // Journaled before forget(), which may retire the segment: the writer may swap batches
+        // between the two, and a segment's file must never go in a batch before the one that
+        // records its last deletion (recovery would count that message lost).
+        journalDeletion(seq, wasFirst, byLimits);
         if (!forget(seq, entry)) {
             throw new IllegalStateException("store " + name + ": no metadata for live sequence " + seq);
         }
-        journalDeletion(seq, wasFirst, byLimits);
     }
 
     /** Removes a live message from the in-memory state only; false when there is no such message. */
@@ -1237,10 +1240,13 @@ public final class FileStore implements StreamStore {
         }
         SequenceRanges removed = new SequenceRanges();
         for (int i = 0; i < n; i++) {
-            forget(found[i]);
             removed.add(found[i], found[i]);
         }
+        // Journaled before forget() retires emptied segments (see removeMessage).
         journalRanges(removed.pairs(), removed.size());
+        for (int i = 0; i < n; i++) {
+            forget(found[i]);
+        }
         return n;
     }
 
