@@ -196,16 +196,7 @@ public final class StreamConfigRules {
                 throw new ApiException(ApiErrors.sourceInvalidFilter("invalid subject " + src.filterSubject()));
             }
             for (StreamConfig.Transform t : src.transforms()) {
-                if (!t.source().isEmpty() && !Subjects.isValidFilter(t.source())) {
-                    throw new ApiException(ApiErrors.sourceInvalidFilter("invalid subject " + t.source()));
-                }
-                if (!t.destination().isEmpty()) {
-                    try {
-                        SubjectTransform.of(t.source(), t.destination());
-                    } catch (IllegalArgumentException e) {
-                        throw new ApiException(ApiErrors.sourceInvalidTransform(e.getMessage()));
-                    }
-                }
+                checkCopyTransform(t, ApiErrors::sourceInvalidFilter, ApiErrors::sourceInvalidTransform);
             }
             List<StreamConfig.Transform> ts = src.transforms();
             for (int i = 0; i < ts.size(); i++) {
@@ -228,6 +219,24 @@ public final class StreamConfigRules {
             }
             if (src.optStartTime() != null) {
                 ApiJson.parseTime(src.optStartTime()); // 10025, as Go's decoder refuses a bad time
+            }
+        }
+    }
+
+    /**
+     * One subject transform of a source or mirror: a valid filter (empty: all) and, when a destination
+     * is given, a valid mapping; refused with the source's or the mirror's error.
+     */
+    private static void checkCopyTransform(StreamConfig.Transform t, java.util.function.Function<String, ApiError> badFilter,
+                                           java.util.function.Function<String, ApiError> badTransform) {
+        if (!t.source().isEmpty() && !Subjects.isValidFilter(t.source())) {
+            throw new ApiException(badFilter.apply("invalid subject " + t.source()));
+        }
+        if (!t.destination().isEmpty()) {
+            try {
+                SubjectTransform.of(t.source(), t.destination());
+            } catch (IllegalArgumentException e) {
+                throw new ApiException(badTransform.apply(e.getMessage()));
             }
         }
     }
@@ -259,16 +268,7 @@ public final class StreamConfigRules {
         List<StreamConfig.Transform> ts = m.transforms();
         for (int i = 0; i < ts.size(); i++) {
             StreamConfig.Transform t = ts.get(i);
-            if (!t.source().isEmpty() && !Subjects.isValidFilter(t.source())) {
-                throw new ApiException(ApiErrors.mirrorInvalidFilter("invalid subject " + t.source()));
-            }
-            if (!t.destination().isEmpty()) {
-                try {
-                    SubjectTransform.of(t.source(), t.destination());
-                } catch (IllegalArgumentException e) {
-                    throw new ApiException(ApiErrors.mirrorInvalidTransform(e.getMessage()));
-                }
-            }
+            checkCopyTransform(t, ApiErrors::mirrorInvalidFilter, ApiErrors::mirrorInvalidTransform);
             for (int j = 0; j < ts.size(); j++) {
                 String a = t.source().isEmpty() ? ">" : t.source();
                 String b = ts.get(j).source().isEmpty() ? ">" : ts.get(j).source();
