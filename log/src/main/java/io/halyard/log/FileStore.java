@@ -506,6 +506,8 @@ public final class FileStore implements StreamStore {
                 deleteQuietly(compactor.temp);
                 return;
             }
+            // Readers that took the old segment before the swap keep reading the old file.
+            segment.pinBeforeReplacement();
             Files.move(compactor.temp, segment.path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             syncDirectory();

@@ -72,6 +72,11 @@ final class LogSegment implements BatchTarget {
     private volatile boolean dropped;
     /** Read since the {@link ReadChannels} clock last passed: spared from eviction once. */
     private volatile boolean referenced;
+    /**
+     * Replaced by its compacted copy under the same name: its read channel, opened before the rename,
+     * is the only way to the old file, so the budget never evicts it and it is never reopened by name.
+     */
+    private volatile boolean replaced;
 
     final SparseIndex index = new SparseIndex();
     final DeletedSet deleted;
@@ -350,6 +355,9 @@ final class LogSegment implements BatchTarget {
             }
             ch = readChannel;
             if (ch == null || !ch.isOpen()) {
+                if (replaced) {
+                    throw new ClosedChannelException(); // its name now holds the compacted copy
+                }
                 if (ch != null) {
                     ReadChannels.closed(this); // closed by an interrupt
                 }
@@ -378,8 +386,32 @@ final class LogSegment implements BatchTarget {
         return was;
     }
 
+    /**
+     * Called before a compacted copy is renamed over this segment's file: opens the read channel if it
+     * is closed (so it holds the old file) and keeps it from eviction until {@link #close}, so that
+     * readers still holding this segment read the bytes its index points into.
+     */
+    synchronized void pinBeforeReplacement() throws IOException {
+        FileChannel ch = readChannel;
+        if (ch == null || !ch.isOpen()) {
+            if (ch != null) {
+                ReadChannels.closed(this); // closed by an interrupt
+            }
+            readChannel = FileChannel.open(path, StandardOpenOption.READ);
+            ReadChannels.opened(this);
+        }
+        replaced = true; // under this monitor: no eviction between the open and the pin
+    }
+
+    boolean isReplaced() {
+        return replaced;
+    }
+
     /** Closes the read channel to keep within the budget; the next read reopens it. */
     synchronized void evictReadChannel() {
+        if (replaced) {
+            return; // pinned to the old file until buried
+        }
         FileChannel ch = readChannel;
         if (ch != null) {
             readChannel = null;

@@ -84,8 +84,8 @@ final class ReadChannels {
                     if (s == null) {
                         return;
                     }
-                    if (!s.hasReadChannel()) {
-                        continue; // closed meanwhile: already counted
+                    if (!s.hasReadChannel() || s.isReplaced()) {
+                        continue; // closed meanwhile (already counted), or pinned until buried
                     }
                     if (s == opener || (turns > 1 && s.clearReferenced())) {
                         CLOCK.addLast(s);
